@@ -1,0 +1,3 @@
+"""renda (人大): digital platform for People's Congress deputies."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,7 @@
+"""The staff console: one namespace ("console") assembled from each domain app."""
+
+from renda.core.urls import urlpatterns as core_patterns
+from renda.registry.urls import urlpatterns as registry_patterns
+
+app_name = "console"
+urlpatterns = [*core_patterns, *registry_patterns]
