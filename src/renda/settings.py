@@ -172,6 +172,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("RENDA_STATIC_ROOT", str(DATA_DIR / "static")))
 NODE_MODULES = Path(envstr("RENDA_NODE_MODULES", str(REPO_DIR / "node_modules")))
 STATICFILES_DIRS = [
+    BASE_DIR / "static",  # our own CSS/JS (the ``renda`` package is not an installed app)
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),

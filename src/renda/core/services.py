@@ -25,6 +25,10 @@ def _assign(instance: models.Model, fields: dict[str, Any]) -> None:
         setattr(instance, name, value)
 
 
+def _raw(instance: models.Model) -> list[Any]:
+    return [getattr(instance, f.attname) for f in instance._meta.concrete_fields]
+
+
 @transaction.atomic
 def record_create(*, actor: User | None, instance: M, note: str = "") -> M:
     instance.full_clean()
@@ -41,10 +45,12 @@ def record_update(
 ) -> M:
     locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     before = snapshot(locked)
+    raw_before = _raw(locked)
     _assign(locked, fields)
     locked.full_clean()
     after = snapshot(locked)
-    if after != before:
+    # Compare raw values too: a change to a private field looks the same in the masked snapshot.
+    if after != before or _raw(locked) != raw_before:
         locked.save()
         audit_record(
             actor=actor, action=action_code(locked, verb), target=locked, before=before, after=after, note=note

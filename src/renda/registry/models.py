@@ -351,3 +351,6 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from renda.registry.models_import import ImportJob  # noqa: E402,F401
