@@ -1,0 +1,95 @@
+"""Template helpers for the console: permission checks, masking and the navigation."""
+
+from django import template
+from django.urls import reverse
+
+from renda.core import masking
+from renda.core.access import has_perm
+from renda.core.models import Role
+
+register = template.Library()
+
+# (url name, label, url-name prefixes that mark it active, roles without registry.manage who still get it)
+NAV_ITEMS = [
+    ("division_list", "行政区划", ("division_",), ()),
+    ("congress_list", "人大与届次", ("congress_", "term_"), (Role.DEPUTY,)),
+    ("deputy_list", "代表", ("deputy_", "mandate_"), (Role.STATION_STAFF, Role.DEPUTY)),
+    ("station_list", "家站点", ("station_",), (Role.STATION_STAFF, Role.DEPUTY)),
+    ("grid_list", "网格", ("grid_",), (Role.STATION_STAFF, Role.DEPUTY)),
+    ("agency_list", "承办单位", ("agency_",), (Role.AGENCY_HANDLER,)),
+]
+
+
+@register.filter
+def can(user, perm: str) -> bool:
+    """``{% if request.user|can:"registry.manage" %}``"""
+    return has_perm(user, perm)
+
+
+@register.filter
+def phone_for(value: str, user) -> str:
+    """``{{ deputy.phone|phone_for:request.user }}``: masked unless the user may see personal data."""
+    return masking.phone_for(user, value)
+
+
+@register.filter
+def id_number_for(value: str, user) -> str:
+    return masking.id_number_for(user, value)
+
+
+@register.simple_tag
+def nav_items(request) -> list[dict]:
+    """``{% nav_items request as items %}``: the console lists this user may open, the current one marked."""
+    user = request.user
+    if not has_perm(user, "registry.view"):
+        return []
+    manager = has_perm(user, "registry.manage")
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match and match.namespace == "console" else ""
+    items = [{"url": reverse("console:home"), "label": "首页", "active": current == "home"}]
+    for name, label, prefixes, roles in NAV_ITEMS:
+        if manager or user.role in roles:
+            active = bool(current) and current.startswith(prefixes)
+            items.append({"url": reverse(f"console:{name}"), "label": label, "active": active})
+    return items
+
+
+@register.filter
+def model_label(obj) -> str:
+    """``registry.station`` for a Station: the label the history URL takes."""
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+@register.filter
+def can_see_history(user, obj) -> bool:
+    from renda.registry.views_history import owns
+
+    return has_perm(user, "audit.view") or owns(user, obj)
+
+
+ACTION_VERBS = {
+    "create": "新增",
+    "update": "修改",
+    "activate": "启用",
+    "deactivate": "停用",
+    "delete": "删除",
+    "end": "结束",
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """``registry.station.update`` → 修改; ``…status.ended`` → 状态变更; unknown codes are shown as they are."""
+    parts = (action or "").split(".")
+    if len(parts) >= 3 and parts[2] == "status":
+        return "状态变更"
+    return ACTION_VERBS.get(parts[-1], action) if parts else action
+
+
+@register.filter
+def audit_value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
