@@ -46,7 +46,7 @@ def agency_spec(user) -> ListSpec:
 @staff_required("registry.view")
 def agency_list(request):
     qs = Agency.objects.select_related("congress", "parent")
-    return list_page(request, qs, agency_spec(request.user), create_url="console:agency_create")
+    return list_page(request, qs, agency_spec(request.user), create_url="console:agency_create", import_kind="agencies")
 
 
 @staff_required("registry.view")

@@ -61,12 +61,19 @@ def run_service(request: HttpRequest, call: Callable[[], Any], success: str) -> 
 
 
 def list_page(
-    request: HttpRequest, qs: models.QuerySet, spec: ListSpec, *, create_url: str = "", extra: dict | None = None
+    request: HttpRequest,
+    qs: models.QuerySet,
+    spec: ListSpec,
+    *,
+    create_url: str = "",
+    import_kind: str = "",
+    extra: dict | None = None,
 ) -> HttpResponse:
     result = run_list(request, restrict(qs, request.user), spec)
     if isinstance(result, HttpResponse):
         return result
     result["create_url"] = create_url if has_perm(request.user, "registry.manage") else ""
+    result["import_kind"] = import_kind if has_perm(request.user, "registry.import") else ""
     return render(request, "registry/list.html", {**result, **(extra or {})})
 
 

@@ -92,7 +92,7 @@ def deputy_spec(user) -> ListSpec:
 @staff_required("registry.view")
 def deputy_list(request):
     qs = Deputy.objects.prefetch_related(active_mandates_prefetch(), current_stations_prefetch())
-    return list_page(request, qs, deputy_spec(request.user), create_url="console:deputy_create")
+    return list_page(request, qs, deputy_spec(request.user), create_url="console:deputy_create", import_kind="deputies")
 
 
 @staff_required("registry.view")

@@ -75,7 +75,9 @@ def station_list(request):
         .annotate(deputy_count=Count("memberships", filter=Q(memberships__left_on=None)))
         .order_by("code")
     )
-    return list_page(request, qs, station_spec(request.user), create_url="console:station_create")
+    return list_page(
+        request, qs, station_spec(request.user), create_url="console:station_create", import_kind="stations"
+    )
 
 
 def _station(request, pk) -> Station:

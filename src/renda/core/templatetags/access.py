@@ -17,6 +17,7 @@ NAV_ITEMS = [
     ("station_list", "家站点", ("station_",), (Role.STATION_STAFF, Role.DEPUTY)),
     ("grid_list", "网格", ("grid_",), (Role.STATION_STAFF, Role.DEPUTY)),
     ("agency_list", "承办单位", ("agency_",), (Role.AGENCY_HANDLER,)),
+    ("import_list", "批量导入", ("import_",), ()),
 ]
 
 
