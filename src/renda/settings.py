@@ -220,8 +220,14 @@ if envbool("RENDA_HTTPS"):
 # --- Map: no internet by default; a tile server may be configured (e.g. 天地图).
 RENDA_MAP_TILE_URL = envstr("RENDA_MAP_TILE_URL", "")
 RENDA_MAP_TILE_ATTRIBUTION = envstr("RENDA_MAP_TILE_ATTRIBUTION", "")
+# Leaflet's "{s}" in the URL picks one of these sub-domains (天地图: t0…t7 → "01234567").
+_subdomains = envstr("RENDA_MAP_TILE_SUBDOMAINS", "abc")
+RENDA_MAP_TILE_SUBDOMAINS = _subdomains.split(",") if "," in _subdomains else list(_subdomains)
 _tile_host = RENDA_MAP_TILE_URL.split("/")[2] if RENDA_MAP_TILE_URL.count("/") >= 2 else ""
-_tile_src = [f"https://{_tile_host}", f"http://{_tile_host}"] if _tile_host else []
+_tile_hosts = (
+    [_tile_host.replace("{s}", s) for s in RENDA_MAP_TILE_SUBDOMAINS] if "{s}" in _tile_host else [_tile_host]
+)
+_tile_src = [f"{scheme}://{host}" for host in _tile_hosts if host for scheme in ("https", "http")]
 
 from csp.constants import NONE, SELF  # noqa: E402
 

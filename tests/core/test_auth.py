@@ -59,3 +59,19 @@ def test_csrf_enforced_on_login(db):
     csrf_client = Client(enforce_csrf_checks=True)
     response = csrf_client.post(reverse("console:login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
+
+
+def test_csp_allows_every_tile_subdomain(monkeypatch):
+    import importlib
+
+    import renda.settings as renda_settings
+
+    monkeypatch.setenv("RENDA_MAP_TILE_URL", "https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=KEY")
+    monkeypatch.setenv("RENDA_MAP_TILE_SUBDOMAINS", "01234567")
+    try:
+        reloaded = importlib.reload(renda_settings)
+        img_src = reloaded.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]
+        assert "https://t0.tianditu.gov.cn" in img_src and "https://t7.tianditu.gov.cn" in img_src
+    finally:
+        monkeypatch.undo()
+        importlib.reload(renda_settings)

@@ -97,7 +97,7 @@ def _map_settings() -> dict[str, Any]:
     return {
         "tile_url": settings.RENDA_MAP_TILE_URL,
         "tile_attribution": settings.RENDA_MAP_TILE_ATTRIBUTION,
-        "tile_subdomains": getattr(settings, "RENDA_MAP_TILE_SUBDOMAINS", ""),
+        "tile_subdomains": ",".join(settings.RENDA_MAP_TILE_SUBDOMAINS),
     }
 
 
