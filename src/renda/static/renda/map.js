@@ -21,6 +21,7 @@
 
   function baseMap(container, options) {
     var map = L.map(container, Object.assign({ preferCanvas: true, zoomSnap: 0.5 }, options || {}));
+    map.attributionControl.setPrefix("Leaflet");
     var url = container.dataset.tileUrl;
     if (url) {
       var tileOptions = { attribution: container.dataset.tileAttribution || "", maxZoom: 18 };
