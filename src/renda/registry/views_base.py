@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 
 from renda.core.access import can_see, get_scoped_or_404, has_perm, restrict
 from renda.core.lists import ListSpec, run_list
+from renda.registry.forms import DeputyPickForm
+from renda.registry.models import Deputy
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -58,6 +60,26 @@ def run_service(request: HttpRequest, call: Callable[[], Any], success: str) -> 
         return False
     messages.success(request, success)
     return True
+
+
+def membership_change(
+    request: HttpRequest, *, group: models.Model, deputy_pk: int | None, service: Callable, group_kw: str, done: str
+) -> None:
+    """进站 / 进网格 and leaving them: pick the deputy (form or scoped pk), call the service, flash the outcome.
+
+    ``done`` is a message with ``{name}`` for the deputy's name.
+    """
+    if deputy_pk is None:
+        form = DeputyPickForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, form_errors_text(form))
+            return
+        deputy = form.cleaned_data["deputy"]
+    else:
+        deputy = get_scoped_or_404(Deputy.objects.all(), request.user, pk=deputy_pk)
+    run_service(
+        request, lambda: service(actor=request.user, deputy=deputy, **{group_kw: group}), done.format(name=deputy.name)
+    )
 
 
 def list_page(

@@ -1,6 +1,5 @@
 """Console: 网格 and 进网格代表."""
 
-from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,13 +9,12 @@ from renda.core.access import get_scoped_or_404, staff_required
 from renda.core.lists import Column, ListSpec, active_filter
 from renda.registry import services as reg
 from renda.registry.forms import DeputyPickForm, GridForm
-from renda.registry.models import Deputy, Grid
+from renda.registry.models import Grid
 from renda.registry.views_base import (
     check_in_scope,
-    form_errors_text,
     form_page,
     list_page,
-    run_service,
+    membership_change,
     save_form,
     toggle_page,
 )
@@ -101,28 +99,26 @@ def grid_toggle(request, pk):
 @require_POST
 @staff_required("registry.assign")
 def grid_deputy_add(request, pk):
-    grid = get_scoped_or_404(Grid.objects.all(), request.user, pk=pk)
-    form = DeputyPickForm(request.POST, user=request.user)
-    if form.is_valid():
-        deputy = form.cleaned_data["deputy"]
-        run_service(
-            request,
-            lambda: reg.grid_assign_deputy(actor=request.user, grid=grid, deputy=deputy),
-            f"{deputy.name}已进网格。",
-        )
-    else:
-        messages.error(request, form_errors_text(form))
+    membership_change(
+        request,
+        group=get_scoped_or_404(Grid.objects.all(), request.user, pk=pk),
+        deputy_pk=None,
+        service=reg.grid_assign_deputy,
+        group_kw="grid",
+        done="{name}已进网格。",
+    )
     return redirect("console:grid_detail", pk=pk)
 
 
 @require_POST
 @staff_required("registry.assign")
 def grid_deputy_remove(request, pk, deputy_pk):
-    grid = get_scoped_or_404(Grid.objects.all(), request.user, pk=pk)
-    deputy = get_scoped_or_404(Deputy.objects.all(), request.user, pk=deputy_pk)
-    run_service(
+    membership_change(
         request,
-        lambda: reg.grid_remove_deputy(actor=request.user, grid=grid, deputy=deputy),
-        f"{deputy.name}已离开网格。",
+        group=get_scoped_or_404(Grid.objects.all(), request.user, pk=pk),
+        deputy_pk=deputy_pk,
+        service=reg.grid_remove_deputy,
+        group_kw="grid",
+        done="{name}已离开网格。",
     )
     return redirect("console:grid_detail", pk=pk)

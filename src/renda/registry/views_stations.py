@@ -17,13 +17,14 @@ from renda.registry.forms import (
     StationProfileForm,
     StationStaffForm,
 )
-from renda.registry.models import ChecklistItem, Deputy, Division, Station, StationKind, StationStaff
+from renda.registry.models import ChecklistItem, Division, Station, StationKind, StationStaff
 from renda.registry.selectors import subtree_q
 from renda.registry.views_base import (
     check_in_scope,
     form_errors_text,
     form_page,
     list_page,
+    membership_change,
     run_service,
     save_form,
     toggle_page,
@@ -199,28 +200,26 @@ def station_checklist(request, pk):
 @require_POST
 @staff_required("registry.assign")
 def station_deputy_add(request, pk):
-    station = _station(request, pk)
-    form = DeputyPickForm(request.POST, user=request.user)
-    if form.is_valid():
-        deputy = form.cleaned_data["deputy"]
-        run_service(
-            request,
-            lambda: reg.station_assign_deputy(actor=request.user, station=station, deputy=deputy),
-            f"{deputy.name}已进站。",
-        )
-    else:
-        messages.error(request, form_errors_text(form))
+    membership_change(
+        request,
+        group=_station(request, pk),
+        deputy_pk=None,
+        service=reg.station_assign_deputy,
+        group_kw="station",
+        done="{name}已进站。",
+    )
     return redirect("console:station_detail", pk=pk)
 
 
 @require_POST
 @staff_required("registry.assign")
 def station_deputy_remove(request, pk, deputy_pk):
-    station = _station(request, pk)
-    deputy = get_scoped_or_404(Deputy.objects.all(), request.user, pk=deputy_pk)
-    run_service(
+    membership_change(
         request,
-        lambda: reg.station_remove_deputy(actor=request.user, station=station, deputy=deputy),
-        f"{deputy.name}已离站。",
+        group=_station(request, pk),
+        deputy_pk=deputy_pk,
+        service=reg.station_remove_deputy,
+        group_kw="station",
+        done="{name}已离站。",
     )
     return redirect("console:station_detail", pk=pk)
