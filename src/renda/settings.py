@@ -224,9 +224,7 @@ RENDA_MAP_TILE_ATTRIBUTION = envstr("RENDA_MAP_TILE_ATTRIBUTION", "")
 _subdomains = envstr("RENDA_MAP_TILE_SUBDOMAINS", "abc")
 RENDA_MAP_TILE_SUBDOMAINS = _subdomains.split(",") if "," in _subdomains else list(_subdomains)
 _tile_host = RENDA_MAP_TILE_URL.split("/")[2] if RENDA_MAP_TILE_URL.count("/") >= 2 else ""
-_tile_hosts = (
-    [_tile_host.replace("{s}", s) for s in RENDA_MAP_TILE_SUBDOMAINS] if "{s}" in _tile_host else [_tile_host]
-)
+_tile_hosts = [_tile_host.replace("{s}", s) for s in RENDA_MAP_TILE_SUBDOMAINS] if "{s}" in _tile_host else [_tile_host]
 _tile_src = [f"{scheme}://{host}" for host in _tile_hosts if host for scheme in ("https", "http")]
 
 from csp.constants import NONE, SELF  # noqa: E402

@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from renda.core.idnumbers import id_check_digit
 from renda.demo import build_demo
 from renda.registry.imports.specs import SPECS
 from renda.registry.models import Deputy, Term
@@ -18,9 +19,7 @@ DEMO_PASSWORD = "renda-demo-2026"
 
 
 def id_with_check_digit(first17: str) -> str:
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
-    return first17 + "10X98765432"[total % 11]
+    return first17 + id_check_digit(first17)
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from renda.core.access import restrict
+from renda.core.idnumbers import id_check_digit, id_number_valid
 from renda.core.models import AuditEvent, Role, User
 from renda.demo import DEMO_MARKER, DEMO_PASSWORD, DemoError, build_demo, database_state, reset_demo_database
-from renda.demo.names import RARE_CHARS, chinese_number, id_check_digit, id_number_valid
+from renda.demo.names import RARE_CHARS, chinese_number
 from renda.demo.places import COUNTIES, build_places
 from renda.registry.models import (
     DIVISION_DEPTH,

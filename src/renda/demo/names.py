@@ -8,6 +8,8 @@ frequency in China (the top ones cover most of the population).
 import datetime
 import random
 
+from renda.core.idnumbers import id_check_digit
+
 # (surname, weight ≈ share of population in ‰)
 SURNAMES: list[tuple[str, float]] = [
     ("王", 72), ("李", 72), ("张", 68), ("刘", 54), ("陈", 45), ("杨", 31), ("赵", 23), ("黄", 22),
@@ -128,20 +130,6 @@ class PersonFactory:
                 self._seq_by_region[key] = seq
                 self._used_ids.add(number)
                 return number
-
-
-_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_ID_CHECK = "10X98765432"
-
-
-def id_check_digit(body17: str) -> str:
-    """ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(body17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
-
-
-def id_number_valid(value: str) -> bool:
-    return len(value) == 18 and value[:17].isdigit() and id_check_digit(value[:17]) == value[17]
 
 
 CN_DIGITS = "零一二三四五六七八九"

@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator
 from django.db.models import Q
 
 from renda.core.access import restrict
+from renda.core.idnumbers import ID_SHAPE_RE
 from renda.core.uploads import clean_image
 from renda.registry.models import (
     Agency,
@@ -136,7 +137,7 @@ class DeputyForm(ScopedForm):
 
     def clean_id_number(self):
         value = (self.cleaned_data.get("id_number") or "").strip().upper()
-        if value and not (len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] == "X")):
+        if value and not ID_SHAPE_RE.match(value):
             raise ValidationError("身份证号应为 18 位（最后一位可以是 X）。")
         return value
 

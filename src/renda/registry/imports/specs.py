@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 
 from renda.core.access import is_admin, restrict
+from renda.core.idnumbers import ID_SHAPE_RE, id_number_valid
 from renda.core.models import User
 from renda.core.services import record_update
 from renda.registry import services as reg
@@ -61,19 +62,9 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
-ID_RE = re.compile(r"^\d{17}[\dX]$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 PHONE_RE = re.compile(r"^[0-9+\-()（）\s转/、,，]{5,30}$")
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def id_number_valid(value: str) -> bool:
-    if not ID_RE.match(value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11] == value[17]
 
 
 def quoted(options: Iterable[str]) -> str:
@@ -238,7 +229,7 @@ class Row:
             return ""
         if "E+" in value:
             self.error(header, "身份证号被 Excel 显示为科学计数法；请把该列设为“文本”格式后重新填写")
-        elif not ID_RE.match(value):
+        elif not ID_SHAPE_RE.match(value):
             self.error(header, "应为 18 位：前 17 位为数字，最后一位为数字或 X")
         elif not id_number_valid(value):
             self.error(header, "校验位不正确，请核对号码")
