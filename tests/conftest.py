@@ -48,12 +48,15 @@ class World:
     grid_a: Grid
     agency_a: Agency
     agency_b: Agency
+    agency_a2: Agency
     admin: User
     staff_a: User
     staff_b: User
     station_staff_a: User
     deputy_user_a: User
     handler_a: User
+    handler_a2: User
+    handler_b: User
     nobody: User
 
 
@@ -126,6 +129,9 @@ def build_world() -> World:
     agency_b = reg.agency_create(
         actor=None, code="AG002", name="向阳区教育局", kind=AgencyKind.DEPARTMENT, congress=congress_b
     )
+    agency_a2 = reg.agency_create(
+        actor=None, code="AG003", name="东风区城市管理局", kind=AgencyKind.DEPARTMENT, congress=congress_a
+    )
 
     return World(
         province=province,
@@ -146,12 +152,15 @@ def build_world() -> World:
         grid_a=grid_a,
         agency_a=agency_a,
         agency_b=agency_b,
+        agency_a2=agency_a2,
         admin=make_user("admin", Role.ADMIN),
         staff_a=make_user("staff_a", Role.CONGRESS_STAFF, congress=congress_a),
         staff_b=make_user("staff_b", Role.CONGRESS_STAFF, congress=congress_b),
         station_staff_a=make_user("station_a", Role.STATION_STAFF, station=station_a),
         deputy_user_a=make_user("deputy_a", Role.DEPUTY, deputy=deputy_a),
         handler_a=make_user("handler_a", Role.AGENCY_HANDLER, agency=agency_a),
+        handler_a2=make_user("handler_a2", Role.AGENCY_HANDLER, agency=agency_a2),
+        handler_b=make_user("handler_b", Role.AGENCY_HANDLER, agency=agency_b),
         nobody=make_user("nobody", ""),
     )
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "renda.core",
     "renda.registry",
+    "renda.handling",
+    "renda.opinions",
     "renda.public",
     "renda.api",
 ]
@@ -253,3 +255,12 @@ LOGGING = {
 
 # Console pagination.
 RENDA_PAGE_SIZE = envint("RENDA_PAGE_SIZE", 30)
+
+# --- Handling (民意直通车 and, later, 代表建议): calendar, windows, notifications.
+RENDA_HOLIDAYS = envstr("RENDA_HOLIDAYS", "")  # extra days off, e.g. "2027-01-01,2027-01-02"
+RENDA_WORKDAYS = envstr("RENDA_WORKDAYS", "")  # extra working days (调休)
+RENDA_REMIND_BEFORE_HOURS = envint("RENDA_REMIND_BEFORE_HOURS", 24)
+RENDA_TICK_SECONDS = envint("RENDA_TICK_SECONDS", 60)  # how often the worker checks deadlines
+RENDA_RANKING_MIN_EVALUATED = envint("RENDA_RANKING_MIN_EVALUATED", 10)
+RENDA_SMS_BACKEND = envstr("RENDA_SMS_BACKEND", "renda.core.sms.LoggingBackend")
+RENDA_PUBLIC_BASE_URL = envstr("RENDA_PUBLIC_BASE_URL", "")  # e.g. https://renda.example.gov.cn, for QR codes

@@ -15,7 +15,7 @@ class TestRestrict:
         user = world.staff_a
         assert names(restrict(Station.objects.all(), user)) == ["长安街道人大代表之家"]
         assert names(restrict(Deputy.objects.all(), user)) == ["王𠙶"]
-        assert names(restrict(Agency.objects.all(), user)) == ["东风区住房和城乡建设局"]
+        assert names(restrict(Agency.objects.all(), user)) == ["东风区住房和城乡建设局", "东风区城市管理局"]
         assert names(restrict(Grid.objects.all(), user)) == ["光明社区第一网格"]
         assert "向阳区" not in names(restrict(Division.objects.all(), user))
 

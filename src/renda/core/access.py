@@ -32,11 +32,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "registry.assign",
             "personal.view",
             "audit.view",
+            "case.view",
+            "case.accept",
+            "case.assign",
+            "case.review",
+            "case.supervise",
+            "case.enter",
+            "case.configure",
+            "opinion.spam",
         }
     ),
-    Role.STATION_STAFF: frozenset({"console", "registry.view", "station.edit_own"}),
-    Role.DEPUTY: frozenset({"console", "registry.view"}),
-    Role.AGENCY_HANDLER: frozenset({"console", "registry.view"}),
+    Role.STATION_STAFF: frozenset(
+        {"console", "registry.view", "station.edit_own", "case.view", "case.accept", "case.review", "case.enter",
+         "opinion.spam"}
+    ),  # fmt: skip
+    Role.DEPUTY: frozenset({"console", "registry.view", "case.view", "case.accept", "case.review"}),
+    Role.AGENCY_HANDLER: frozenset({"console", "registry.view", "case.view", "case.handle"}),
 }
 
 ScopeRule = Callable[[User], models.Q]

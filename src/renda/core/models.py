@@ -82,3 +82,66 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
         return [(k, before.get(k), after.get(k)) for k in keys]
+
+
+class Notification(models.Model):
+    """An in-app message to a staff user, deputy or agency handler."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notice_user_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SmsStatus(models.TextChoices):
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class SmsMessage(models.Model):
+    """Outbox of text messages to citizens; the configured gateway backend sends them."""
+
+    phone = models.CharField("手机号", max_length=20)
+    template_key = models.CharField("模板", max_length=50, blank=True)
+    text = models.TextField("内容")
+    status = models.CharField("状态", max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    error = models.CharField("错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "短信"
+        verbose_name_plural = "短信"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.template_key} {self.get_status_display()}"
+
+
+class MessageTemplate(models.Model):
+    """A staff-edited wording of a notification or SMS; the code's default applies where none is saved."""
+
+    key = models.CharField("模板编号", max_length=50, unique=True)
+    text = models.TextField("模板内容")
+    updated_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "消息模板"
+        verbose_name_plural = "消息模板"
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from renda.opinions.public_urls import urlpatterns as opinion_patterns
 from renda.public import views
 
 app_name = "public"
@@ -12,3 +13,4 @@ urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("map/data.json", views.map_data, name="map_data"),
 ]
+urlpatterns += opinion_patterns

@@ -121,6 +121,15 @@ class Deputy(models.Model):
     id_number = models.CharField("身份证号", max_length=18, blank=True)
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="接任代表",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="任期结束后，其二维码引导到接任代表",
+    )
 
     class Meta:
         verbose_name = "代表"

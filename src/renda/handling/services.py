@@ -1,0 +1,785 @@
+"""Every move of the handling loop, one service each (DESIGN.md §4).
+
+Each service locks the case row, checks the move against ``engine.TRANSITIONS``
+(and, when given, the version the actor saw: a second person acting on the
+same screen gets a ``ConflictError`` instead of overwriting), records an
+immutable event, and queues notifications that leave only after commit.
+"""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from renda.core.access import has_perm
+from renda.core.models import Role, User
+from renda.core.notifications import notify_users
+from renda.core.workdays import add_working_days
+from renda.handling import deadlines, engine
+from renda.handling.engine import ConflictError, TransitionError, lock, move
+from renda.handling.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    CaseEvent,
+    CaseState,
+    CloseReason,
+    Evaluation,
+    EventKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    Reply,
+    ReplyAttachment,
+    ReplyResult,
+    Satisfaction,
+    Stage,
+    Supervision,
+    Urgency,
+)
+from renda.registry.models import Agency
+
+MAX_SUPERVISION_LEVEL = 3
+
+
+def _require(actor: User | None, perm: str) -> None:
+    if actor is not None and not has_perm(actor, perm):
+        raise TransitionError("您没有执行此操作的权限。")
+
+
+def _reason(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(f"请填写{what}。")
+    return text
+
+
+def _due_text(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _ctx(case: Case, **extra) -> dict:
+    return {"title": case.title, "due": _due_text(case.stage_due_at), **extra}
+
+
+def _finish(case: Case, event: CaseEvent) -> CaseEvent:
+    engine.after_event(case, event)
+    return event
+
+
+# --- Intake ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User | None,
+    kind: str,
+    title: str,
+    division=None,
+    congress=None,
+    deputy=None,
+    station=None,
+    urgency: str = Urgency.NORMAL,
+    category_key: str = "",
+    actor_label: str = "",
+    at: datetime.datetime | None = None,
+    notify: bool = True,
+) -> Case:
+    """A new case in 待受理, with its acceptance deadline; the front (deputy/station) or congress is told."""
+    now = at or timezone.now()
+    case = Case(
+        kind=kind,
+        title=title[:200],
+        division=division,
+        division_path=division.path if division is not None else "",
+        congress=congress,
+        deputy=deputy,
+        station=station,
+        urgency=urgency,
+        category_key=category_key,
+        created_at=now,
+    )
+    case.stage = Stage.ACCEPT
+    case.stage_due_at = deadlines.stage_due(Stage.ACCEPT, now, urgency=urgency, category_key=category_key)
+    case.save()
+    engine.add_timer(case, Stage.ACCEPT, now, case.stage_due_at)
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.SUBMIT,
+        at=now,
+        actor=actor if actor and actor.pk else None,
+        actor_label=actor_label or engine.actor_label(actor, engine.CITIZEN_LABEL),
+        to_state=CaseState.SUBMITTED,
+    )
+    _finish(case, event)
+    if notify:
+        case_announce(case)
+    return case
+
+
+def case_announce(case: Case) -> None:
+    """Tell whoever must accept a new case (the deputy or station; with neither, congress staff)."""
+    users = engine.front_users(case) or engine.congress_users(case)
+    key = "notice.new_case" if (case.deputy_id or case.station_id) else "notice.triage"
+    notify_users(users, key, _ctx(case), url=engine.console_link(case))
+
+
+# --- Front desk: deputy, station, congress staff ------------------------------------------
+
+
+@transaction.atomic
+def case_accept(*, actor: User, case: Case, note: str = "", version: int | None = None) -> Case:
+    """受理: the deputy (or station / staff) takes it on; it now waits for a direct answer or assignment."""
+    _require(actor, "case.accept")
+    case = lock(case, version)
+    event = move(case, EventKind.ACCEPT, actor=actor, to_state=CaseState.ACCEPTED, note=note)
+    case.accepted_at = event.at
+    case.save(update_fields=["accepted_at"])
+    _finish(case, event)
+    return case
+
+
+@transaction.atomic
+def case_forward(*, actor: User, case: Case, note: str = "", version: int | None = None) -> Case:
+    """受理并转人大交办: accepted, and put in the congress staff's triage queue."""
+    _require(actor, "case.accept")
+    case = lock(case, version)
+    event = move(case, EventKind.FORWARD, actor=actor, to_state=CaseState.ACCEPTED, note=note)
+    case.accepted_at = event.at
+    case.save(update_fields=["accepted_at"])
+    notify_users(engine.congress_users(case), "notice.triage", _ctx(case), url=engine.console_link(case))
+    _finish(case, event)
+    return case
+
+
+@transaction.atomic
+def case_reject(*, actor: User, case: Case, reason: str, version: int | None = None, spam: bool = False) -> Case:
+    """不予受理 with a reason the citizen is told (or 无效信息 for spam, which is not sent)."""
+    _require(actor, "case.accept")
+    reason = _reason(reason, "不予受理的理由")
+    case = lock(case, version)
+    kind = EventKind.SPAM if spam else EventKind.REJECT
+    event = move(case, kind, actor=actor, to_state=CaseState.REJECTED, note=reason, public_note="" if spam else reason)
+    case.reject_reason = reason
+    case.closed_at = event.at
+    case.save(update_fields=["reject_reason", "closed_at"])
+    _finish(case, event)
+    return case
+
+
+@transaction.atomic
+def case_merge(*, actor: User, case: Case, into: Case, note: str = "", version: int | None = None) -> Case:
+    """Merge a duplicate into another open case of the same kind; the citizen follows the other one."""
+    _require(actor, "case.accept")
+    if into.pk == case.pk:
+        raise ValidationError("不能合并到自身。")
+    if into.kind != case.kind:
+        raise ValidationError("只能合并同类事项。")
+    target = Case.objects.get(pk=into.pk)
+    if not target.is_open or target.merged_into_id:
+        raise ValidationError("只能合并到尚未办结的事项。")
+    case = lock(case, version)
+    event = move(
+        case,
+        EventKind.MERGE,
+        actor=actor,
+        to_state=CaseState.MERGED,
+        note=note,
+        public_note="您反映的问题与其他群众反映的相同问题合并办理，办理结果将一并反馈。",
+        data={"into": target.pk},
+    )
+    case.merged_into = target
+    case.closed_at = event.at
+    case.save(update_fields=["merged_into", "closed_at"])
+    _finish(case, event)
+    return case
+
+
+@transaction.atomic
+def case_answer(
+    *,
+    actor: User,
+    case: Case,
+    result: str,
+    content: str,
+    send_feedback: bool = True,
+    version: int | None = None,
+) -> Reply:
+    """代表直接答复: the deputy (or staff) answers without an agency; by default it goes to the citizen at once."""
+    _require(actor, "case.accept")
+    content = _reason(content, "答复内容")
+    case = lock(case, version)
+    event = move(case, EventKind.ANSWER, actor=actor, to_state=CaseState.REPLIED, note=content)
+    if case.accepted_at is None:
+        case.accepted_at = event.at
+    case.replied_at = event.at
+    case.save(update_fields=["accepted_at", "replied_at"])
+    reply = Reply.objects.create(
+        case=case,
+        result=result,
+        content=content,
+        author=actor,
+        author_label=engine.actor_label(actor),
+        at=event.at,
+        round=case.reopened_count + 1,
+    )
+    _finish(case, event)
+    if send_feedback:
+        _feedback(actor=actor, case=case, text=content)
+    return reply
+
+
+# --- Triage: congress staff ----------------------------------------------------------------
+
+
+def _create_assignments(*, actor, case: Case, lead: Agency, co: Sequence[Agency], instructions: str, now):
+    co = [a for a in dict.fromkeys(co) if a.pk != lead.pk]
+    round_no = case.reopened_count + 1
+    rows = []
+    for agency, role in [(lead, AssignmentRole.LEAD)] + [(a, AssignmentRole.CO) for a in co]:
+        sign_due = deadlines.stage_due(Stage.SIGN, now, urgency=case.urgency, category_key=case.category_key)
+        reply_due = deadlines.stage_due(Stage.REPLY, now, urgency=case.urgency, category_key=case.category_key)
+        assignment = case.assignments.create(
+            agency=agency,
+            role=role,
+            round=round_no,
+            assigned_at=now,
+            assigned_by=actor,
+            instructions=instructions,
+            sign_due_at=sign_due,
+            reply_due_at=reply_due,
+            original_reply_due_at=reply_due,
+        )
+        engine.add_timer(case, Stage.SIGN, now, sign_due, assignment)
+        if role == AssignmentRole.LEAD:
+            engine.add_timer(case, Stage.REPLY, now, reply_due, assignment)
+        rows.append(assignment)
+    return rows
+
+
+def _notify_assigned(case: Case, assignments) -> None:
+    for a in assignments:
+        notify_users(
+            engine.agency_users([a.agency_id]),
+            "notice.assigned",
+            {"title": case.title, "role": a.get_role_display(), "due": _due_text(a.sign_due_at)},
+            url=engine.console_link(case),
+        )
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    actor: User,
+    case: Case,
+    lead: Agency,
+    co: Sequence[Agency] = (),
+    instructions: str = "",
+    urgency: str | None = None,
+    version: int | None = None,
+) -> Case:
+    """交办 to a lead agency (主办) and any co-handling agencies (协办), each with sign and reply deadlines."""
+    _require(actor, "case.assign")
+    case = lock(case, version)
+    engine.check_move(case, EventKind.ASSIGN, CaseState.ASSIGNED)
+    if urgency:
+        case.urgency = urgency
+    now = timezone.now()
+    rows = _create_assignments(actor=actor, case=case, lead=lead, co=co, instructions=instructions, now=now)
+    if case.first_assigned_at is None:
+        case.first_assigned_at = now
+    if case.accepted_at is None:
+        case.accepted_at = now
+    names = "、".join(a.agency.name for a in rows)
+    event = move(
+        case,
+        EventKind.ASSIGN,
+        actor=actor,
+        to_state=CaseState.ASSIGNED,
+        note=instructions,
+        agency=lead,
+        data={"lead": lead.pk, "co": [a.agency_id for a in rows[1:]], "agencies": names},
+        at=now,
+    )
+    _notify_assigned(case, rows)
+    _finish(case, event)
+    return case
+
+
+@transaction.atomic
+def case_reassign(
+    *,
+    actor: User,
+    case: Case,
+    lead: Agency,
+    co: Sequence[Agency] = (),
+    reason: str,
+    version: int | None = None,
+) -> Case:
+    """改派: withdraw the current agencies and assign anew."""
+    _require(actor, "case.assign")
+    reason = _reason(reason, "改派理由")
+    case = lock(case, version)
+    engine.check_move(case, EventKind.REASSIGN, CaseState.ASSIGNED)
+    now = timezone.now()
+    for a in engine.active_assignments(case):
+        a.status = AssignmentStatus.WITHDRAWN
+        a.ended_at = now
+        a.end_reason = reason
+        a.save(update_fields=["status", "ended_at", "end_reason"])
+        engine.clear_timers(case, now=now, assignment=a)
+    rows = _create_assignments(actor=actor, case=case, lead=lead, co=co, instructions=reason, now=now)
+    event = move(
+        case, EventKind.REASSIGN, actor=actor, to_state=CaseState.ASSIGNED, note=reason, agency=lead,
+        data={"lead": lead.pk, "co": [a.agency_id for a in rows[1:]]}, at=now,
+    )  # fmt: skip
+    _notify_assigned(case, rows)
+    _finish(case, event)
+    return case
+
+
+# --- Agencies ---------------------------------------------------------------------------------
+
+
+def _own_assignment(actor: User, case: Case, assignment_id: int | None = None):
+    """The actor's agency's active assignment on this case (admins and congress staff may act for it)."""
+    qs = engine.active_assignments(case)
+    if assignment_id is not None:
+        qs = qs.filter(pk=assignment_id)
+    if actor.role == Role.AGENCY_HANDLER:
+        qs = qs.filter(agency_id=actor.agency_id)
+    assignment = qs.order_by("role" if assignment_id is None else "id").first()  # "co" < "lead": prefer exact match
+    if assignment is None:
+        raise TransitionError("您的单位没有该事项的在办交办任务。")
+    return assignment
+
+
+@transaction.atomic
+def case_sign(*, actor: User, case: Case, assignment_id: int | None = None, version: int | None = None) -> Case:
+    """签收: the agency confirms it has the item. The lead's signing moves the case to 办理中."""
+    _require(actor, "case.handle")
+    case = lock(case, version)
+    assignment = _own_assignment(actor, case, assignment_id)
+    if assignment.status != AssignmentStatus.PENDING:
+        raise TransitionError("该交办任务已经签收。")
+    now = timezone.now()
+    assignment.status = AssignmentStatus.SIGNED
+    assignment.signed_at = now
+    assignment.signed_by = actor
+    assignment.save(update_fields=["status", "signed_at", "signed_by"])
+    engine.clear_timers(case, now=now, assignment=assignment, stage=Stage.SIGN)
+    is_lead = assignment.role == AssignmentRole.LEAD
+    event = move(
+        case,
+        EventKind.SIGN,
+        actor=actor,
+        to_state=CaseState.IN_PROGRESS if is_lead else None,
+        agency=assignment.agency,
+        data={"assignment": assignment.pk, "on_time": now <= assignment.sign_due_at, "role": assignment.role},
+        at=now,
+    )
+    if is_lead:
+        case.stage_due_at = assignment.reply_due_at
+        case.save(update_fields=["stage_due_at"])
+    _finish(case, event)
+    return case
+
+
+@transaction.atomic
+def case_return(*, actor: User, case: Case, reason: str, version: int | None = None) -> Case:
+    """退回: the lead agency says the item is not theirs; every agency is released and it goes back to triage."""
+    _require(actor, "case.handle")
+    reason = _reason(reason, "退回理由")
+    case = lock(case, version)
+    assignment = _own_assignment(actor, case)
+    if assignment.role != AssignmentRole.LEAD:
+        raise TransitionError("只有主办单位可以退回；协办单位如有异议请与主办单位或人大联系。")
+    now = timezone.now()
+    for a in engine.active_assignments(case):
+        a.status = AssignmentStatus.RETURNED if a.pk == assignment.pk else AssignmentStatus.WITHDRAWN
+        a.ended_at = now
+        a.end_reason = reason
+        a.save(update_fields=["status", "ended_at", "end_reason"])
+        engine.clear_timers(case, now=now, assignment=a)
+    event = move(
+        case, EventKind.RETURN, actor=actor, to_state=CaseState.ACCEPTED, note=reason, agency=assignment.agency, at=now
+    )
+    notify_users(
+        engine.congress_users(case) or engine.front_users(case),
+        "notice.returned",
+        {"title": case.title, "agency": assignment.agency.name, "reason": reason},
+        url=engine.console_link(case),
+    )
+    _finish(case, event)
+    return case
+
+
+@transaction.atomic
+def case_co_view(*, actor: User, case: Case, text: str, version: int | None = None) -> Case:
+    """协办意见: a co-handling agency sends its view to the lead, who replies once for all."""
+    _require(actor, "case.handle")
+    text = _reason(text, "协办意见")
+    case = lock(case, version)
+    assignment = _own_assignment(actor, case)
+    if assignment.role != AssignmentRole.CO:
+        raise TransitionError("主办单位请直接答复。")
+    now = timezone.now()
+    if assignment.status == AssignmentStatus.PENDING:
+        assignment.signed_at, assignment.signed_by = now, actor
+        engine.clear_timers(case, now=now, assignment=assignment, stage=Stage.SIGN)
+    assignment.status = AssignmentStatus.SIGNED
+    assignment.co_view = text
+    assignment.co_view_at = now
+    assignment.save(update_fields=["status", "signed_at", "signed_by", "co_view", "co_view_at"])
+    event = move(case, EventKind.CO_VIEW, actor=actor, note=text, agency=assignment.agency, at=now)
+    lead = engine.active_assignments(case).filter(role=AssignmentRole.LEAD).first()
+    if lead is not None:
+        notify_users(
+            engine.agency_users([lead.agency_id]),
+            "notice.co_view",
+            {"title": case.title, "agency": assignment.agency.name},
+            url=engine.console_link(case),
+        )
+    _finish(case, event)
+    return case
+
+
+@transaction.atomic
+def case_request_extension(
+    *, actor: User, case: Case, working_days: int, reason: str, version: int | None = None
+) -> ExtensionRequest:
+    """申请延期: the lead agency asks for more working days; congress staff decide."""
+    _require(actor, "case.handle")
+    reason = _reason(reason, "延期理由")
+    if not 1 <= int(working_days) <= 30:
+        raise ValidationError("延期天数应为 1 至 30 个工作日。")
+    case = lock(case, version)
+    assignment = _own_assignment(actor, case)
+    if assignment.role != AssignmentRole.LEAD:
+        raise TransitionError("延期由主办单位申请。")
+    if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise ValidationError("已有一项延期申请在审批中。")
+    request = ExtensionRequest.objects.create(
+        assignment=assignment, working_days=working_days, reason=reason, requested_by=actor
+    )
+    event = move(
+        case,
+        EventKind.EXTENSION_REQUEST,
+        actor=actor,
+        note=reason,
+        agency=assignment.agency,
+        data={"request": request.pk, "working_days": int(working_days)},
+    )
+    notify_users(
+        engine.congress_users(case),
+        "notice.extension_requested",
+        {"title": case.title, "agency": assignment.agency.name, "days": working_days, "reason": reason},
+        url=engine.console_link(case),
+    )
+    _finish(case, event)
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, actor: User, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
+    """Approve (the reply deadline moves by the working days asked) or refuse an extension request."""
+    _require(actor, "case.assign")
+    request = ExtensionRequest.objects.select_for_update().select_related("assignment").get(pk=request.pk)
+    if request.status != ExtensionStatus.PENDING:
+        raise ConflictError("该延期申请已经审批过了。")
+    assignment = request.assignment
+    case = lock(assignment.case)
+    now = timezone.now()
+    if approve and not assignment.is_active:
+        raise TransitionError("该交办任务已结束，无需延期。")
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = actor, now, note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    data = {"request": request.pk}
+    if approve:
+        assignment.reply_due_at = add_working_days(assignment.reply_due_at, request.working_days)
+        assignment.save(update_fields=["reply_due_at"])
+        engine.clear_timers(case, now=now, assignment=assignment, stage=Stage.REPLY)
+        engine.add_timer(case, Stage.REPLY, now, assignment.reply_due_at, assignment)
+        if case.state == CaseState.IN_PROGRESS:
+            case.stage_due_at = assignment.reply_due_at
+        data["reply_due_at"] = assignment.reply_due_at.isoformat()
+    kind = EventKind.EXTENSION_APPROVE if approve else EventKind.EXTENSION_REFUSE
+    event = move(case, kind, actor=actor, note=note, agency=assignment.agency, data=data, at=now)
+    notify_users(
+        engine.agency_users([assignment.agency_id]),
+        "notice.extension_decided",
+        {
+            "title": case.title,
+            "decision": "已同意，新的答复时限为" + _due_text(assignment.reply_due_at) if approve else "未获同意",
+            "note": note,
+        },
+        url=engine.console_link(case),
+    )
+    _finish(case, event)
+    return request
+
+
+@transaction.atomic
+def case_reply(
+    *,
+    actor: User,
+    case: Case,
+    result: str,
+    content: str,
+    attachments: Sequence[tuple[str, object]] = (),
+    version: int | None = None,
+) -> Reply:
+    """答复 by the lead agency (result type + text + attachments); the co-handlers' part ends with it."""
+    _require(actor, "case.handle")
+    content = _reason(content, "答复内容")
+    if result not in ReplyResult.values:
+        raise ValidationError("请选择办理结果。")
+    case = lock(case, version)
+    engine.check_move(case, EventKind.REPLY, CaseState.REPLIED)
+    assignment = _own_assignment(actor, case)
+    if assignment.role != AssignmentRole.LEAD:
+        raise TransitionError("由主办单位统一答复；协办单位请提交协办意见。")
+    if assignment.status != AssignmentStatus.SIGNED:
+        raise TransitionError("请先签收再答复。")
+    now = timezone.now()
+    for a in engine.active_assignments(case):
+        a.status = AssignmentStatus.REPLIED
+        a.ended_at = now
+        if a.pk == assignment.pk:
+            a.replied_at = now
+        a.save(update_fields=["status", "ended_at", "replied_at"])
+        engine.clear_timers(case, now=now, assignment=a)
+    reply = Reply.objects.create(
+        case=case,
+        assignment=assignment,
+        result=result,
+        content=content,
+        author=actor,
+        author_label=assignment.agency.name,
+        at=now,
+        round=assignment.round,
+    )
+    for name, file in attachments:
+        ReplyAttachment.objects.create(reply=reply, file=file, name=name[:200], size=getattr(file, "size", 0) or 0)
+    case.replied_at = now
+    event = move(
+        case,
+        EventKind.REPLY,
+        actor=actor,
+        to_state=CaseState.REPLIED,
+        note=content,
+        agency=assignment.agency,
+        data={"reply": reply.pk, "result": result, "on_time": now <= assignment.reply_due_at},
+        at=now,
+    )
+    notify_users(engine.reviewers(case), "notice.replied", _ctx(case), url=engine.console_link(case))
+    _finish(case, event)
+    return reply
+
+
+# --- Review and feedback ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_send_back(*, actor: User, case: Case, reason: str, version: int | None = None) -> Case:
+    """The reviewer finds the reply inadequate: it goes back to the lead agency (or the deputy) to answer again."""
+    _require(actor, "case.review")
+    reason = _reason(reason, "退回意见")
+    case = lock(case, version)
+    reply = case.replies.order_by("-at", "-id").first()
+    now = timezone.now()
+    if reply is not None:
+        reply.sent_back = True
+        reply.review_note = reason
+        reply.save(update_fields=["sent_back", "review_note"])
+    assignment = reply.assignment if reply is not None else None
+    if assignment is not None:
+        assignment.status = AssignmentStatus.SIGNED
+        assignment.replied_at = None
+        assignment.ended_at = None
+        assignment.save(update_fields=["status", "replied_at", "ended_at"])
+        due = max(assignment.reply_due_at, deadlines.stage_due(Stage.FEEDBACK, now))
+        engine.add_timer(case, Stage.REPLY, now, due, assignment)
+        event = move(case, EventKind.SEND_BACK, actor=actor, to_state=CaseState.IN_PROGRESS, note=reason, at=now)
+        case.stage_due_at = due
+        case.save(update_fields=["stage_due_at"])
+        notify_users(
+            engine.agency_users([assignment.agency_id]),
+            "notice.sent_back",
+            _ctx(case, reason=reason),
+            url=engine.console_link(case),
+        )
+    else:
+        event = move(case, EventKind.SEND_BACK, actor=actor, to_state=CaseState.ACCEPTED, note=reason, at=now)
+    _finish(case, event)
+    return case
+
+
+def _feedback(*, actor: User, case: Case, text: str) -> CaseEvent:
+    event = move(case, EventKind.FEEDBACK, actor=actor, to_state=CaseState.FED_BACK, public_note=text)
+    case.fed_back_at = event.at
+    case.feedback_text = text
+    case.save(update_fields=["fed_back_at", "feedback_text"])
+    return _finish(case, event)
+
+
+@transaction.atomic
+def case_feedback(*, actor: User, case: Case, text: str = "", version: int | None = None) -> Case:
+    """反馈: the reviewed answer goes to the citizen (who is texted a link) and the evaluation window opens."""
+    _require(actor, "case.review")
+    case = lock(case, version)
+    engine.check_move(case, EventKind.FEEDBACK, CaseState.FED_BACK)
+    if not (text or "").strip():
+        reply = case.replies.filter(sent_back=False).order_by("-at", "-id").first()
+        text = reply.content if reply is not None else ""
+    _feedback(actor=actor, case=case, text=_reason(text, "反馈内容"))
+    return case
+
+
+# --- Evaluation, reopening, closing ----------------------------------------------------------
+
+
+@transaction.atomic
+def case_evaluate(
+    *, case: Case, resolved: bool | None, satisfaction: str, comment: str = "", actor: User | None = None
+) -> Evaluation:
+    """The citizen's two answers. 不满意 reopens once, under supervision; otherwise the case closes."""
+    if satisfaction not in (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED):
+        raise ValidationError("请选择满意、基本满意或不满意。")
+    case = lock(case)
+    engine.check_move(case, EventKind.EVALUATE)
+    now = timezone.now()
+    evaluation = Evaluation.objects.create(
+        case=case,
+        round=case.reopened_count + 1,
+        resolved=resolved,
+        satisfaction=satisfaction,
+        comment=(comment or "").strip()[:2000],
+        at=now,
+    )
+    label = engine.CITIZEN_LABEL
+    event = move(
+        case,
+        EventKind.EVALUATE,
+        actor=actor,
+        label=label,
+        note=evaluation.comment,
+        data={"satisfaction": satisfaction, "resolved": resolved},
+        at=now,
+    )
+    _finish(case, event)
+    notify_users(
+        engine.reviewers(case),
+        "notice.evaluated",
+        _ctx(case, satisfaction=Satisfaction(satisfaction).label),
+        url=engine.console_link(case),
+    )
+    if satisfaction == Satisfaction.UNSATISFIED and case.reopened_count == 0:
+        _reopen(case, reason=evaluation.comment or "群众评价不满意", now=now)
+    else:
+        reason = CloseReason.SECOND_UNSATISFIED if satisfaction == Satisfaction.UNSATISFIED else CloseReason.EVALUATED
+        _close(case, reason=reason, actor=actor, label=label, now=now)
+    return evaluation
+
+
+def _reopen(case: Case, *, reason: str, now) -> None:
+    case.reopened_count += 1
+    case.supervision_level = max(case.supervision_level, 1)
+    event = move(
+        case,
+        EventKind.REOPEN,
+        actor=None,
+        to_state=CaseState.REOPENED,
+        note=reason,
+        public_note="已根据您的评价重新办理，并列入督办。",
+        at=now,
+    )
+    Supervision.objects.create(case=case, level=case.supervision_level, stage=Stage.ACCEPT, reason="群众不满意，重办")
+    targets = engine.congress_users(case) or engine.front_users(case)
+    last_agencies = case.assignments.filter(round=case.reopened_count).values_list("agency_id", flat=True)
+    notify_users(
+        targets + engine.agency_users(last_agencies), "notice.reopened", _ctx(case), url=engine.console_link(case)
+    )
+    _finish(case, event)
+
+
+def _close(case: Case, *, reason: str, actor: User | None, label: str, now) -> None:
+    event = move(case, EventKind.CLOSE, actor=actor, label=label, to_state=CaseState.CLOSED, at=now)
+    case.closed_at = now
+    case.close_reason = reason
+    case.save(update_fields=["closed_at", "close_reason"])
+    _finish(case, event)
+
+
+@transaction.atomic
+def case_close_unevaluated(*, case: Case) -> Case:
+    """The evaluation window passed: close as 未评价 (never counted as satisfied)."""
+    case = lock(case)
+    if case.state != CaseState.FED_BACK:
+        return case
+    now = timezone.now()
+    Evaluation.objects.get_or_create(
+        case=case, round=case.reopened_count + 1, defaults={"satisfaction": Satisfaction.NONE, "at": now}
+    )
+    _close(case, reason=CloseReason.UNEVALUATED, actor=None, label=engine.SYSTEM_LABEL, now=now)
+    return case
+
+
+# --- Supervision and reminders -----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_supervise(*, actor: User | None, case: Case, reason: str, level: int | None = None) -> Supervision:
+    """督办, by staff or (actor None) by the worker when a deadline has passed; raises the level (max 3)."""
+    if actor is not None:
+        _require(actor, "case.supervise")
+    reason = _reason(reason, "督办事由")
+    case = lock(case)
+    new_level = min(MAX_SUPERVISION_LEVEL, level if level else case.supervision_level + 1)
+    case.supervision_level = max(case.supervision_level, new_level)
+    supervision = Supervision.objects.create(
+        case=case, level=case.supervision_level, stage=case.stage, reason=reason, by=actor
+    )
+    event = move(
+        case,
+        EventKind.SUPERVISE,
+        actor=actor,
+        note=reason,
+        data={"level": case.supervision_level, "stage": case.stage},
+    )
+    targets = _stage_owners(case)
+    if actor is not None or case.supervision_level >= 2:
+        targets += engine.congress_users(case)
+    notify_users(
+        targets,
+        "notice.supervised" if actor is not None else "notice.overdue",
+        _ctx(
+            case,
+            reason=reason,
+            level=case.supervision_level,
+            stage=Stage(case.stage).label if case.stage else "",
+        ),
+        url=engine.console_link(case),
+    )
+    _finish(case, event)
+    return supervision
+
+
+def _stage_owners(case: Case) -> list[User]:
+    if case.state in (CaseState.ASSIGNED, CaseState.IN_PROGRESS):
+        return engine.agency_users(engine.active_assignments(case).values_list("agency_id", flat=True))
+    if case.state in (CaseState.ACCEPTED, CaseState.REOPENED):
+        return engine.congress_users(case) or engine.front_users(case)
+    return engine.reviewers(case) if case.state == CaseState.REPLIED else engine.front_users(case)
+
+
+@transaction.atomic
+def case_note(*, actor: User, case: Case, note: str) -> CaseEvent:
+    """An internal note on the record (never shown to the citizen)."""
+    _require(actor, "console")
+    note = _reason(note, "备注内容")
+    case = lock(case)
+    return move(case, EventKind.NOTE, actor=actor, note=note)
