@@ -1,9 +1,24 @@
 """The staff console: one namespace ("console") assembled from each domain app."""
 
+from renda.core.notify_urls import urlpatterns as notify_patterns
 from renda.core.urls import urlpatterns as core_patterns
+from renda.handling.config_urls import urlpatterns as handling_config_patterns
+from renda.handling.figures_urls import urlpatterns as figures_patterns
+from renda.handling.urls import urlpatterns as handling_patterns
+from renda.opinions.taxonomy_urls import urlpatterns as taxonomy_patterns
 from renda.opinions.urls import urlpatterns as opinion_patterns
 from renda.registry.import_urls import urlpatterns as import_patterns
 from renda.registry.urls import urlpatterns as registry_patterns
 
 app_name = "console"
-urlpatterns = [*core_patterns, *registry_patterns, *import_patterns, *opinion_patterns]
+urlpatterns = [
+    *core_patterns,
+    *registry_patterns,
+    *import_patterns,
+    *opinion_patterns,
+    *handling_patterns,
+    *handling_config_patterns,
+    *figures_patterns,
+    *taxonomy_patterns,
+    *notify_patterns,
+]

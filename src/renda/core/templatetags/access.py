@@ -1,7 +1,7 @@
 """Template helpers for the console: permission checks, masking and the navigation."""
 
 from django import template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from renda.core import masking
 from renda.core.access import has_perm
@@ -11,6 +11,13 @@ register = template.Library()
 
 # (url name, label, url-name prefixes that mark it active, roles without registry.manage who still get it)
 NAV_ITEMS = [
+    ("opinion_list", "群众意见", ("opinion_",), (Role.STATION_STAFF, Role.DEPUTY)),
+    ("triage", "待交办", ("triage",), ()),
+    ("agency_inbox", "承办件", ("agency_inbox", "assignment_"), (Role.AGENCY_HANDLER,)),
+    ("extension_list", "延期审批", ("extension_",), ()),
+    ("supervision_list", "督办", ("supervision_",), ()),
+    ("figures", "办理成效", ("figures",), (Role.STATION_STAFF, Role.DEPUTY, Role.AGENCY_HANDLER)),
+    ("notification_list", "通知", ("notification_",), (Role.STATION_STAFF, Role.DEPUTY, Role.AGENCY_HANDLER)),
     ("division_list", "行政区划", ("division_",), ()),
     ("congress_list", "人大与届次", ("congress_", "term_"), (Role.DEPUTY,)),
     ("deputy_list", "代表", ("deputy_", "mandate_"), (Role.STATION_STAFF, Role.DEPUTY)),
@@ -18,6 +25,10 @@ NAV_ITEMS = [
     ("grid_list", "网格", ("grid_",), (Role.STATION_STAFF, Role.DEPUTY)),
     ("agency_list", "承办单位", ("agency_",), (Role.AGENCY_HANDLER,)),
     ("import_list", "批量导入", ("import_",), ()),
+    ("taxonomy_list", "意见分类", ("taxonomy_",), ()),
+    ("stage_limit_list", "办理时限", ("stage_limit_",), ()),
+    ("template_list", "消息模板", ("template_",), ()),
+    ("blocked_phone_list", "屏蔽号码", ("blocked_phone_",), ()),
 ]
 
 
@@ -50,8 +61,12 @@ def nav_items(request) -> list[dict]:
     items = [{"url": reverse("console:home"), "label": "首页", "active": current == "home"}]
     for name, label, prefixes, roles in NAV_ITEMS:
         if manager or user.role in roles:
+            try:
+                url = reverse(f"console:{name}")
+            except NoReverseMatch:  # a page not (yet) installed
+                continue
             active = bool(current) and current.startswith(prefixes)
-            items.append({"url": reverse(f"console:{name}"), "label": label, "active": active})
+            items.append({"url": url, "label": label, "active": active})
     return items
 
 

@@ -1,0 +1,3 @@
+"""Console URLs (merged into the \"console\" namespace by renda.console_urls)."""
+
+urlpatterns: list = []
