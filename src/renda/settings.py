@@ -264,3 +264,12 @@ RENDA_TICK_SECONDS = envint("RENDA_TICK_SECONDS", 60)  # how often the worker ch
 RENDA_RANKING_MIN_EVALUATED = envint("RENDA_RANKING_MIN_EVALUATED", 10)
 RENDA_SMS_BACKEND = envstr("RENDA_SMS_BACKEND", "renda.core.sms.LoggingBackend")
 RENDA_PUBLIC_BASE_URL = envstr("RENDA_PUBLIC_BASE_URL", "")  # e.g. https://renda.example.gov.cn, for QR codes
+
+# --- 民意直通车 public intake: rate limits ("count/period", period s/m/h/d, e.g. "5/10m"; 0/… = unlimited).
+# Behind a reverse proxy set RENDA_TRUSTED_PROXY=1 so the client IP is read from X-Forwarded-For.
+RENDA_TRUSTED_PROXY = envbool("RENDA_TRUSTED_PROXY")
+RENDA_OPINION_RATE_IP = envstr("RENDA_OPINION_RATE_IP", "20/hour")  # submissions per IP
+RENDA_OPINION_RATE_PHONE = envstr("RENDA_OPINION_RATE_PHONE", "5/hour")  # submissions per phone
+RENDA_SMS_RATE_PHONE = envstr("RENDA_SMS_RATE_PHONE", "5/hour")  # verification codes per phone
+RENDA_SMS_RATE_IP = envstr("RENDA_SMS_RATE_IP", "20/hour")  # verification codes per IP
+RENDA_TRACK_RATE_IP = envstr("RENDA_TRACK_RATE_IP", "30/hour")  # tracking look-ups per IP

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from renda.api import deputies, stations
+from renda.api import deputies, opinions, stations
 
 
 class RendaAPI(NinjaAPI):
@@ -30,3 +30,4 @@ api = RendaAPI(
 )
 api.add_router("/", deputies.router)
 api.add_router("/", stations.router)
+api.add_router("/", opinions.router)
