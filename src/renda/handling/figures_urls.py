@@ -1,3 +1,9 @@
 """Console URLs (merged into the \"console\" namespace by renda.console_urls)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from renda.handling import views_figures as v
+
+urlpatterns: list = [
+    path("figures/", v.figures_page, name="figures"),
+]

@@ -2,10 +2,12 @@
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renda.core.access import get_scoped_or_404, restrict, staff_required
 from renda.core.lists import Column, ListSpec, active_filter, field_filter
+from renda.handling.figures import unit_figures, year_period
 from renda.registry import services as reg
 from renda.registry.forms import AgencyForm
 from renda.registry.models import Agency, AgencyKind, Congress
@@ -53,7 +55,8 @@ def agency_list(request):
 def agency_detail(request, pk):
     agency = get_scoped_or_404(Agency.objects.select_related("congress", "parent"), request.user, pk=pk)
     children = restrict(agency.children.all(), request.user)
-    return render(request, "registry/agency_detail.html", {"obj": agency, "children": children})
+    figures = unit_figures(agency, year_period(timezone.localdate().year))
+    return render(request, "registry/agency_detail.html", {"obj": agency, "children": children, "figures": figures})
 
 
 def _agency_form_page(request, form, agency=None):
