@@ -783,3 +783,39 @@ def case_note(*, actor: User, case: Case, note: str) -> CaseEvent:
     note = _reason(note, "备注内容")
     case = lock(case)
     return move(case, EventKind.NOTE, actor=actor, note=note)
+
+
+def _remind_targets(case: Case, assignment_agency_id: int | None) -> list[User]:
+    if assignment_agency_id is not None:
+        return engine.agency_users([assignment_agency_id])
+    if case.state == CaseState.SUBMITTED:
+        return engine.front_users(case) or engine.congress_users(case)
+    return _stage_owners(case)
+
+
+@transaction.atomic
+def case_remind(*, case: Case, stage: str, due_at: datetime.datetime, assignment=None) -> CaseEvent | None:
+    """到期提醒 by the worker: the stage's owners are told the deadline is near; recorded as an event.
+
+    Returns None (and writes nothing) when the case is no longer open.
+    """
+    case = lock(case)
+    if not case.is_open:
+        return None
+    stage_label = Stage(stage).label if stage else ""
+    event = move(
+        case,
+        EventKind.REMIND,
+        actor=None,
+        note=f"{stage_label}时限{_due_text(due_at)}即将到期",
+        agency=assignment.agency if assignment is not None else None,
+        data={"stage": stage, "due_at": due_at.isoformat(), "assignment": assignment.pk if assignment else None},
+    )
+    notify_users(
+        _remind_targets(case, assignment.agency_id if assignment is not None else None),
+        "notice.remind",
+        {"title": case.title, "stage": stage_label, "due": _due_text(due_at)},
+        url=engine.console_link(case),
+    )
+    _finish(case, event)
+    return event

@@ -1,11 +1,47 @@
+import logging
+import threading
+
+from django.conf import settings
 from django.core.management import BaseCommand, call_command
+from django.db import close_old_connections, connection
+
+logger = logging.getLogger("renda.tick")
+
+
+def _tick_once() -> None:
+    from renda.handling.tick import deadlines_tick
+
+    close_old_connections()
+    try:
+        deadlines_tick()
+    except Exception:  # keep the scheduler alive; the next tick catches up
+        logger.exception("deadlines tick failed")
+    finally:
+        connection.close()
+
+
+def _tick_loop(stop: threading.Event, seconds: int) -> None:
+    while not stop.is_set():
+        _tick_once()
+        stop.wait(seconds)
 
 
 class Command(BaseCommand):
-    help = "运行后台任务进程（数据库队列，无需消息中间件）。"
+    help = "运行后台任务进程（数据库队列，无需消息中间件），并定时检查办理时限（提醒、督办）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="处理完现有任务后退出")
+        parser.add_argument("--no-tick", action="store_true", help="不定时检查办理时限（另用 cron 运行 renda tick）")
 
-    def handle(self, *args, batch, **options):
-        call_command("db_worker", batch=batch, interval=1, queue_name="*")
+    def handle(self, *args, batch, no_tick, **options):
+        stop = threading.Event()
+        if not no_tick:
+            if batch:
+                _tick_once()
+            else:
+                seconds = max(1, int(settings.RENDA_TICK_SECONDS))
+                threading.Thread(target=_tick_loop, args=(stop, seconds), name="renda-tick", daemon=True).start()
+        try:
+            call_command("db_worker", batch=batch, interval=1, queue_name="*")
+        finally:
+            stop.set()
