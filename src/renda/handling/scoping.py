@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from renda.core.access import scope_rule
 from renda.core.models import Role, User
-from renda.handling.models import Assignment, Case
+from renda.handling.models import Assignment, Case, ExtensionRequest
 from renda.registry.models import StationDeputy
 from renda.registry.scoping import NOTHING, territory_path
 from renda.registry.selectors import subtree_q
@@ -31,3 +31,20 @@ def case_q(user: User, prefix: str = "") -> Q:
 @scope_rule(Case)
 def _cases(user: User) -> Q:
     return case_q(user)
+
+
+def assignment_q(user: User, prefix: str = "") -> Q:
+    """An agency handler sees only their own agency's assignments; everyone else those of the cases they see."""
+    if user.role == Role.AGENCY_HANDLER:
+        return Q(**{f"{prefix}agency_id": user.agency_id}) if user.agency_id else NOTHING
+    return case_q(user, prefix=f"{prefix}case__")
+
+
+@scope_rule(Assignment)
+def _assignments(user: User) -> Q:
+    return assignment_q(user)
+
+
+@scope_rule(ExtensionRequest)
+def _extensions(user: User) -> Q:
+    return assignment_q(user, prefix="assignment__")
