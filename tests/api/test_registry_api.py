@@ -42,10 +42,10 @@ def test_anonymous_deputy_list(client, world):
     by_name = {d["name"]: d for d in data["items"]}
     assert set(by_name) == {"王𠙶", "李向阳", "赵市代"}
     a = by_name["王𠙶"]
-    assert a["public_url"] == f"/deputies/{world.deputy_a.number}/"
+    assert a["public_url"] == f"http://testserver/d/{world.deputy_a.number}/"
     assert a["levels"] == ["city", "county"]
     assert a["stations"][0]["code"] == "ST001"
-    assert a["stations"][0]["public_url"] == "/stations/ST001/"
+    assert a["stations"][0]["public_url"] == "http://testserver/s/ST001/"
     assert a["phone"] is None and a["id_number"] is None
     body = get(client, "/deputies").content.decode()
     assert "13900001111" not in body and "990102198001011234" not in body and "1111" not in body
@@ -134,11 +134,11 @@ def test_station_detail(client, world):
             "number": world.deputy_a.number,
             "name": "王𠙶",
             "levels": ["city", "county"],
-            "public_url": f"/deputies/{world.deputy_a.number}/",
+            "public_url": f"http://testserver/d/{world.deputy_a.number}/",
         }
     ]
     assert len(data["checklist"]) == 6
-    assert data["public_url"] == "/stations/ST001/"
+    assert data["public_url"] == "http://testserver/s/ST001/"
 
 
 def test_deputy_detail_anonymous(client, world):

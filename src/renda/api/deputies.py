@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -18,6 +17,7 @@ from renda.api.common import (
 )
 from renda.core.access import restrict
 from renda.core.masking import id_number_for, phone_for
+from renda.public import qr
 from renda.registry import selectors
 from renda.registry.models import CongressLevel, Deputy
 
@@ -87,17 +87,18 @@ class DeputyPage(Page):
     items: list[DeputyOut]
 
 
-def _station_ref(station) -> dict:
+def _station_ref(station, base: str) -> dict:
     return {
         "code": station.code,
         "name": station.name,
         "kind": station.kind,
         "kind_label": station.get_kind_display(),
-        "public_url": reverse("public:station_detail", args=[station.code]),
+        "public_url": base + qr.station_short_path(station.code),
     }
 
 
-def deputy_out(deputy: Deputy, user, *, staff: bool, detail: bool = False) -> dict:
+def deputy_out(deputy: Deputy, user, *, staff: bool, detail: bool = False, base: str = "") -> dict:
+    """``base``: the public site's origin (``qr.public_base``), so ``public_url`` is absolute."""
     mandates = deputy.api_mandates
     data = {
         "number": deputy.number,
@@ -126,11 +127,11 @@ def deputy_out(deputy: Deputy, user, *, staff: bool, detail: bool = False) -> di
             }
             for m in mandates
         ],
-        "stations": [_station_ref(sm.station) for sm in deputy.api_stations],
+        "stations": [_station_ref(sm.station, base) for sm in deputy.api_stations],
         "is_active": deputy.is_active,
         "phone": phone_for(user, deputy.phone) if staff else None,
         "id_number": id_number_for(user, deputy.id_number) if staff else None,
-        "public_url": reverse("public:deputy_detail", args=[deputy.number]),
+        "public_url": base + qr.deputy_short_path(deputy.number),
     }
     if detail:
         data["bio"] = deputy.bio
@@ -171,11 +172,12 @@ def list_deputies(request, filters: Query[DeputyFilters]):
         active_mandates_only=not staff,
     ).order_by("number")
     count, deputies = paginate(qs, filters.page, filters.page_size)
+    base = qr.public_base(request)
     return {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
-        "items": [deputy_out(d, request.user, staff=staff) for d in deputies],
+        "items": [deputy_out(d, request.user, staff=staff, base=base) for d in deputies],
     }
 
 
@@ -195,4 +197,4 @@ def get_deputy(request, number: str):
     )
     if deputy is None:
         raise HttpError(404, "没有找到该代表，或您无权查看。")
-    return deputy_out(deputy, request.user, staff=staff, detail=True)
+    return deputy_out(deputy, request.user, staff=staff, detail=True, base=qr.public_base(request))

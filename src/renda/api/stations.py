@@ -1,6 +1,5 @@
 """API v1: 家站点 (stations). Same selectors and scoping as the public site and the console."""
 
-from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -14,6 +13,7 @@ from renda.api.common import (
     paginate,
 )
 from renda.core.access import restrict
+from renda.public import qr
 from renda.registry import selectors
 from renda.registry.models import ChecklistItem, Station, StationKind
 
@@ -72,7 +72,8 @@ class StationPage(Page):
     items: list[StationOut]
 
 
-def station_out(station: Station) -> dict:
+def station_out(station: Station, base: str = "") -> dict:
+    """``base``: the public site's origin (``qr.public_base``), so ``public_url`` is absolute."""
     return {
         "code": station.code,
         "name": station.name,
@@ -88,7 +89,7 @@ def station_out(station: Station) -> dict:
         "contact_phone": station.contact_phone,
         "deputies_count": station.deputies_count,
         "is_active": station.is_active,
-        "public_url": reverse("public:station_detail", args=[station.code]),
+        "public_url": base + qr.station_short_path(station.code),
     }
 
 
@@ -117,11 +118,12 @@ def list_stations(request, filters: Query[StationFilters]):
         division=division_or_400(filters.division),
     ).order_by("code")
     count, stations = paginate(qs, filters.page, filters.page_size)
+    base = qr.public_base(request)
     return {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
-        "items": [station_out(s) for s in stations],
+        "items": [station_out(s, base) for s in stations],
     }
 
 
@@ -138,14 +140,15 @@ def get_station(request, code: str):
         raise HttpError(404, "没有找到该家站点，或您无权查看。")
     memberships = list(selectors.station_public_deputies(station, public=not staff))
     order = {item: i for i, item in enumerate(ChecklistItem.values)}
-    data = station_out(station)
+    base = qr.public_base(request)
+    data = station_out(station, base)
     data["description"] = station.description
     data["deputies"] = [
         {
             "number": sm.deputy.number,
             "name": sm.deputy.name,
             "levels": list(dict.fromkeys(m.congress.level for m in sm.deputy.active_mandates)),
-            "public_url": reverse("public:deputy_detail", args=[sm.deputy.number]),
+            "public_url": base + qr.deputy_short_path(sm.deputy.number),
         }
         for sm in memberships
     ]

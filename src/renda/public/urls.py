@@ -1,7 +1,7 @@
 from django.urls import path
 
 from renda.opinions.public_urls import urlpatterns as opinion_patterns
-from renda.public import views
+from renda.public import views, views_qr
 
 app_name = "public"
 urlpatterns = [
@@ -12,5 +12,14 @@ urlpatterns = [
     path("stations/<str:code>/", views.station_detail, name="station_detail"),
     path("map/", views.map_page, name="map"),
     path("map/data.json", views.map_data, name="map_data"),
+    # Short, stable URLs printed as QR codes (never break: see views_qr).
+    path("d/<str:number>/", views_qr.deputy_short, name="deputy_short"),
+    path("d/<str:number>/qr.svg", views_qr.deputy_qr_svg, name="deputy_qr_svg"),
+    path("d/<str:number>/qr.png", views_qr.deputy_qr_png, name="deputy_qr_png"),
+    path("d/<str:number>/card.pdf", views_qr.deputy_card, name="deputy_card"),
+    path("s/<str:code>/", views_qr.station_short, name="station_short"),
+    path("s/<str:code>/qr.svg", views_qr.station_qr_svg, name="station_qr_svg"),
+    path("s/<str:code>/qr.png", views_qr.station_qr_png, name="station_qr_png"),
+    path("s/<str:code>/card.pdf", views_qr.station_card, name="station_card"),
 ]
 urlpatterns += opinion_patterns

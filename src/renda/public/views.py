@@ -19,6 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from renda.handling.figures import public_figures
 from renda.registry import selectors
 from renda.registry.models import (
     ChecklistItem,
@@ -168,7 +169,7 @@ def deputy_detail(request, number: str):
     )
     if deputy is None:
         raise Http404("没有找到该代表。")
-    return render(request, "public/deputy_detail.html", {"deputy": deputy})
+    return render(request, "public/deputy_detail.html", {"deputy": deputy, "figures": public_figures(deputy)})
 
 
 @require_GET
@@ -223,6 +224,7 @@ def station_detail(request, code: str):
             "has_location": station.latitude is not None and station.longitude is not None,
             "map": _map_settings(),
             "kind_color": KIND_COLORS.get(station.kind, "#555"),
+            "figures": public_figures(station),
         },
     )
 
