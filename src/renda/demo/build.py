@@ -86,6 +86,7 @@ class DemoSummary:
     station_code: str = ""  # the station of the ``station_staff`` and ``deputy`` accounts
     deputy_number: str = ""  # the deputy of the ``deputy`` account
     agency_code: str = ""  # the agency of the ``agency`` account
+    opinion_counts: dict[str, int] = field(default_factory=dict)  # opinions by state (``opinions_<state>``)
 
 
 COUNT_LABELS = {
@@ -102,7 +103,10 @@ COUNT_LABELS = {
     "grid_deputies": "网格代表",
     "agencies": "承办单位",
     "accounts": "演示账号",
+    "opinions": "群众意见",
+    "notifications": "站内通知",
 }
+OPINIONS = 70_000  # at full scale; scaled by scale² (tests build small cities often); see renda.demo.opinions
 
 
 def database_state() -> str:
@@ -183,6 +187,17 @@ class _Builder:
         self.build_agencies()
         summary = DemoSummary(seed=self.seed, scale=self.scale)
         self.build_accounts(summary)
+        self.say(f"演示账号 {self.counts['accounts']} 个。正在生成群众意见…")
+        from django.utils import timezone
+
+        from renda.demo.opinions import build_opinions
+
+        opinion_counts = build_opinions(
+            self.rng, count=self.n(OPINIONS * self.scale, 200), now=timezone.now(), stdout=self.stdout, started=self.started
+        )
+        self.counts["opinions"] = opinion_counts["opinions"]
+        self.counts["notifications"] = opinion_counts["notifications"]
+        summary.opinion_counts = opinion_counts
         summary.counts = dict(self.counts)
         audit_record(
             actor=None,
