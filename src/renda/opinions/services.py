@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from renda.core.access import has_perm
 from renda.core.audit import audit_record
 from renda.core.models import User
 from renda.core.notifications import sms_queue
 from renda.handling import services as handling
+from renda.handling.engine import TransitionError
 from renda.handling.models import CaseKind, Urgency
 from renda.opinions.models import BlockedPhone, Category, Channel, Opinion, OpinionPhoto
 from renda.registry.models import Congress, Deputy, Division, Grid, Station
@@ -213,9 +215,13 @@ def phone_unblock(*, actor: User, phone: str) -> None:
 
 
 @transaction.atomic
-def opinion_mark_spam(*, actor: User, opinion: Opinion, reason: str, block_phone: bool = False) -> Opinion:
+def opinion_mark_spam(
+    *, actor: User, opinion: Opinion, reason: str, block_phone: bool = False, version: int | None = None
+) -> Opinion:
     """无效信息: rejected without telling the submitter; optionally block the phone."""
-    handling.case_reject(actor=actor, case=opinion.case, reason=reason or "无效信息", spam=True)
+    if not has_perm(actor, "opinion.spam"):
+        raise TransitionError("您没有标记无效信息的权限。")
+    handling.case_reject(actor=actor, case=opinion.case, reason=reason or "无效信息", spam=True, version=version)
     Opinion.objects.filter(pk=opinion.pk).update(is_spam=True)
     opinion.is_spam = True
     if block_phone and opinion.phone:
