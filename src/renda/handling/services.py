@@ -237,10 +237,11 @@ def case_answer(
 def _create_assignments(*, actor, case: Case, lead: Agency, co: Sequence[Agency], instructions: str, now):
     co = [a for a in dict.fromkeys(co) if a.pk != lead.pk]
     round_no = case.reopened_count + 1
+    # Every agency of one round gets the same limits.
+    sign_due = deadlines.stage_due(Stage.SIGN, now, urgency=case.urgency, category_key=case.category_key)
+    reply_due = deadlines.stage_due(Stage.REPLY, now, urgency=case.urgency, category_key=case.category_key)
     rows = []
     for agency, role in [(lead, AssignmentRole.LEAD)] + [(a, AssignmentRole.CO) for a in co]:
-        sign_due = deadlines.stage_due(Stage.SIGN, now, urgency=case.urgency, category_key=case.category_key)
-        reply_due = deadlines.stage_due(Stage.REPLY, now, urgency=case.urgency, category_key=case.category_key)
         assignment = case.assignments.create(
             agency=agency,
             role=role,
