@@ -10,6 +10,12 @@ with Django's test ``Client`` (in-process WSGI, full middleware; rate limits off
 ``Idempotency-Key`` each. The same workers first POST the same body to a bare view
 (``bench/bare_urls.py``): the cost of Django itself. Afterwards every acknowledged
 tracking code is looked up in the database. Below target, one process is profiled.
+
+Opinions are acknowledged once stored; as in production, a worker process registers them
+meanwhile (``renda.opinions.intake``: case, deadline timer, events, notices), polling every
+``RENDA_INTAKE_SECONDS``. It runs alongside the submitting workers (sharing the same two
+cores) and the run reports how long after the last acknowledgement every opinion was
+registered, and the registration rate.
 """
 
 import argparse
@@ -163,6 +169,26 @@ def worker(idx: int, url: str, count: int, deputy: str, barrier, queue) -> None:
                "errors": dict(errors)})  # fmt: skip
 
 
+def registrar(stop, queue) -> None:
+    """The production intake loop: register whatever is waiting, then sleep RENDA_INTAKE_SECONDS."""
+    from django.conf import settings
+
+    from renda.opinions.intake import opinions_register_all
+
+    registered, busy = 0, 0.0
+    while True:
+        t0 = time.perf_counter()
+        done = opinions_register_all()
+        registered += done
+        busy += time.perf_counter() - t0 if done else 0.0
+        if stop.is_set():
+            if not done:
+                break
+            continue
+        stop.wait(settings.RENDA_INTAKE_SECONDS)
+    queue.put({"registered": registered, "busy": busy, "end": time.perf_counter()})
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     if not sorted_values:
         return 0.0
@@ -171,7 +197,7 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
 
 
-def concurrent(url: str, total: int, procs: int, deputy: str) -> dict:
+def concurrent(url: str, total: int, procs: int, deputy: str, with_registrar: bool = False) -> dict:
     import multiprocessing as mp
 
     from django.db import connections
@@ -181,11 +207,20 @@ def concurrent(url: str, total: int, procs: int, deputy: str) -> dict:
     barrier, queue = ctx.Barrier(procs), ctx.Queue()
     shares = [total // procs + (1 if i < total % procs else 0) for i in range(procs)]
     workers = [ctx.Process(target=worker, args=(i, url, shares[i], deputy, barrier, queue)) for i in range(procs)]
+    stop, reg_queue = ctx.Event(), ctx.Queue()
+    reg = ctx.Process(target=registrar, args=(stop, reg_queue)) if with_registrar else None
+    if reg is not None:
+        reg.start()
     for p in workers:
         p.start()
     results = [queue.get() for _ in workers]
     for p in workers:
         p.join()
+    registration = None
+    if reg is not None:
+        stop.set()
+        registration = reg_queue.get()
+        reg.join()
     timings = sorted(t for r in results for t in r["timings"])
     wall = max(r["end"] for r in results) - min(r["start"] for r in results)
     errors = collections.Counter()
@@ -202,6 +237,8 @@ def concurrent(url: str, total: int, procs: int, deputy: str) -> dict:
         "p99": percentile(timings, 0.99),
         "per_proc": [r["ok"] for r in sorted(results, key=lambda r: r["idx"])],
         "codes": [c for r in results for c in r["codes"]],
+        "registration": registration,
+        "last_ack": max(r["end"] for r in results),
     }
 
 
@@ -228,8 +265,13 @@ def run(args: argparse.Namespace) -> None:
 
     bare = concurrent(BARE_URL, args.opinions, args.procs, deputy)
     line(f"基准 POST {BARE_URL}", bare)
-    intake = concurrent(INTAKE_URL, args.opinions, args.procs, deputy)
+    intake = concurrent(INTAKE_URL, args.opinions, args.procs, deputy, with_registrar=True)
     line(f"提交 POST {INTAKE_URL}", intake)
+    reg = intake["registration"]
+    lag = reg["end"] - intake["last_ack"]
+    rate = reg["registered"] / reg["busy"] if reg["busy"] else 0.0
+    print(f"  登记（同时运行的工作进程）：{reg['registered']} 条 · 登记速度 {rate:.0f} 条/秒（工作时间 {reg['busy']:.1f} 秒）"
+          f" · 最后一条确认后 {max(lag, 0):.1f} 秒全部登记")  # fmt: skip
     print(f"  各进程成功数：{intake['per_proc']} · 总用时 {intake['wall']:.1f} 秒")
     if intake["errors"]:
         print(f"  失败 {intake['failed']} 次：")
@@ -249,6 +291,9 @@ def run(args: argparse.Namespace) -> None:
     found = 0
     for i in range(0, len(codes), 500):
         found += Opinion.objects.filter(tracking_code__in=codes[i : i + 500]).count()
+    unregistered = Opinion.objects.filter(tracking_code__in=codes, case__isnull=True).count() if codes else 0
+    if unregistered:
+        print(f"  UNREGISTERED {unregistered} acknowledged opinions")
     if found == len(codes) == len(set(codes)):
         print(f"  all {len(codes)} acknowledged opinions present（库中意见 {before} → {Opinion.objects.count()}）")
     else:

@@ -261,6 +261,10 @@ RENDA_HOLIDAYS = envstr("RENDA_HOLIDAYS", "")  # extra days off, e.g. "2027-01-0
 RENDA_WORKDAYS = envstr("RENDA_WORKDAYS", "")  # extra working days (调休)
 RENDA_REMIND_BEFORE_HOURS = envint("RENDA_REMIND_BEFORE_HOURS", 24)
 RENDA_TICK_SECONDS = envint("RENDA_TICK_SECONDS", 60)  # how often the worker checks deadlines
+# Opinions are acknowledged once stored; the worker registers them (case, deadline, notices) every
+# RENDA_INTAKE_SECONDS. Inline = register inside the submission itself (tests; a site without a worker).
+RENDA_INTAKE_INLINE = envbool("RENDA_INTAKE_INLINE", str(TESTING))
+RENDA_INTAKE_SECONDS = envint("RENDA_INTAKE_SECONDS", 1)
 RENDA_RANKING_MIN_EVALUATED = envint("RENDA_RANKING_MIN_EVALUATED", 10)
 RENDA_SMS_BACKEND = envstr("RENDA_SMS_BACKEND", "renda.core.sms.LoggingBackend")
 RENDA_PUBLIC_BASE_URL = envstr("RENDA_PUBLIC_BASE_URL", "")  # e.g. https://renda.example.gov.cn, for QR codes

@@ -165,8 +165,8 @@ def _errors(form) -> dict[str, str]:
     return {reverse_names.get(k, "body" if k == "__all__" else k): "；".join(v) for k, v in form.errors.items()}
 
 
-def _created(request, opinion: Opinion) -> dict:
-    view = tracking.public_view(opinion)
+def _created(request, opinion: Opinion, *, new: bool = False) -> dict:
+    view = tracking.received(opinion) if new else tracking.public_view(opinion)
     return {
         "tracking_code": opinion.tracking_code,
         "private_url": request.build_absolute_uri(reverse("public:opinion_private", args=[opinion.access_token])),
@@ -200,7 +200,11 @@ def opinion_create(request):
     if not form.is_valid():
         return _invalid(_errors(form))
     key = form.idempotency_key(request.headers.get("Idempotency-Key"), "api")
-    if key and (existing := Opinion.objects.filter(idempotency_key=key).select_related("case").first()):
+    # With a phone, a replay must answer before the (already used) SMS code is checked again; without one,
+    # opinion_submit's unique key turns a replay into created=False at no extra query.
+    replay_first = key and form.cleaned_data.get("phone")
+    if replay_first and Opinion.objects.filter(idempotency_key=key).order_by().values_list("pk", flat=True)[:1]:
+        existing = Opinion.objects.select_related("case").get(idempotency_key=key)
         return _json(_created(request, existing), 200, Idempotent_Replayed="true")
     ip = ratelimit.client_ip(request)
     phone = form.cleaned_data.get("phone")
@@ -222,7 +226,7 @@ def opinion_create(request):
         verification.phone_verification_use(form.verification)
     if not created:
         return _json(_created(request, opinion), 200, Idempotent_Replayed="true")
-    return _json(_created(request, opinion), 201)
+    return _json(_created(request, opinion, new=opinion.case_id is None), 201)
 
 
 @router.post(

@@ -16,10 +16,16 @@ from renda.core.models import MessageTemplate, Notification, SmsMessage, User
 # key -> (what it is for, default wording). Placeholders: {code} {title} {due} {reason} {url} {level} {stage} …
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     "sms.verify": ("短信验证码", "【数字人大】您的验证码是{code}，10分钟内有效。如非本人操作请忽略。"),
-    "sms.received": ("群众：意见已收到", "【数字人大】您反映的问题已收到，查询码{code}。可凭查询码和手机号查看办理进度：{url}"),
+    "sms.received": (
+        "群众：意见已收到",
+        "【数字人大】您反映的问题已收到，查询码{code}。可凭查询码和手机号查看办理进度：{url}",
+    ),
     "sms.rejected": ("群众：不予受理", "【数字人大】您反映的问题（查询码{code}）未予受理，原因：{reason}"),
     "sms.feedback": ("群众：办理结果反馈", "【数字人大】您反映的问题（查询码{code}）已有办理结果，请查看并评价：{url}"),
-    "sms.reopened": ("群众：重新办理", "【数字人大】您反映的问题（查询码{code}）已按您的意见重新办理，我们将督办落实。"),
+    "sms.reopened": (
+        "群众：重新办理",
+        "【数字人大】您反映的问题（查询码{code}）已按您的意见重新办理，我们将督办落实。",
+    ),
     "sms.closed": ("群众：已办结", "【数字人大】您反映的问题（查询码{code}）已办结，感谢您的参与。"),
     "notice.new_case": ("代表/家站点：收到新意见", "收到群众意见：{title}，请在{due}前受理。"),
     "notice.triage": ("人大：待交办", "待交办：{title}，请在{due}前交办。"),
@@ -50,16 +56,19 @@ def template_text(key: str) -> str:
     return DEFAULT_TEMPLATES[key][1]
 
 
-def render(key: str, context: dict[str, Any]) -> str:
+def render(key: str, context: dict[str, Any], *, text: str | None = None) -> str:
+    """The message for ``key`` filled with ``context`` (``text``: the template, when the caller already has it)."""
     try:
-        return template_text(key).format_map(_Blank({k: "" if v is None else v for k, v in context.items()}))
+        return (text or template_text(key)).format_map(_Blank({k: "" if v is None else v for k, v in context.items()}))
     except (ValueError, IndexError):  # a staff-edited template with a stray brace: fall back to the default
         return DEFAULT_TEMPLATES[key][1].format_map(_Blank(context))
 
 
-def notify_users(users: Iterable[User], key: str, context: dict[str, Any], *, url: str = "") -> int:
-    """One in-app notification per active user (duplicates removed)."""
-    text = render(key, context)
+def notification_rows(
+    users: Iterable[User], key: str, context: dict[str, Any], *, url: str = "", text: str | None = None
+) -> list[Notification]:
+    """Unsaved notifications, one per active user (duplicates removed), for the caller to bulk-insert."""
+    body = render(key, context, text=text)
     title = DEFAULT_TEMPLATES[key][0].split("：")[-1]
     seen: set[int] = set()
     rows = []
@@ -67,7 +76,13 @@ def notify_users(users: Iterable[User], key: str, context: dict[str, Any], *, ur
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        rows.append(Notification(user=user, title=title, body=text, url=url))
+        rows.append(Notification(user=user, title=title, body=body, url=url))
+    return rows
+
+
+def notify_users(users: Iterable[User], key: str, context: dict[str, Any], *, url: str = "") -> int:
+    """One in-app notification per active user (duplicates removed)."""
+    rows = notification_rows(users, key, context, url=url)
     Notification.objects.bulk_create(rows)
     return len(rows)
 
@@ -79,6 +94,20 @@ def sms_queue(phone: str, key: str, context: dict[str, Any]) -> SmsMessage | Non
     message = SmsMessage.objects.create(phone=phone, template_key=key, text=render(key, context))
     transaction.on_commit(lambda: _enqueue_send(message.pk))
     return message
+
+
+def sms_queue_many(messages: Iterable[tuple[str, str, dict[str, Any]]]) -> list[SmsMessage]:
+    """``sms_queue`` for many (phone, key, context) at once: one insert, each sent after commit."""
+    texts: dict[str, str] = {}
+    rows = []
+    for phone, key, context in messages:
+        if phone:
+            texts.setdefault(key, template_text(key))
+            rows.append(SmsMessage(phone=phone, template_key=key, text=render(key, context, text=texts[key])))
+    rows = SmsMessage.objects.bulk_create(rows)
+    for message in rows:
+        transaction.on_commit(lambda pk=message.pk: _enqueue_send(pk))
+    return rows
 
 
 def _enqueue_send(message_id: int) -> None:

@@ -210,6 +210,37 @@ def front_users(case: Case) -> list[User]:
     return active_users(q)
 
 
+def front_users_by_case(cases: Iterable[Case]) -> dict[int, list[User]]:
+    """``front_users`` for many cases in one query: case id -> users."""
+    cases = list(cases)
+    deputies = {c.deputy_id for c in cases if c.deputy_id}
+    stations = {c.station_id for c in cases if c.station_id}
+    if not deputies and not stations:
+        return {}
+    users = active_users(
+        Q(role=Role.DEPUTY, deputy_id__in=deputies) | Q(role=Role.STATION_STAFF, station_id__in=stations)
+    )
+    by_deputy: dict[int, list[User]] = {}
+    by_station: dict[int, list[User]] = {}
+    for user in users:
+        if user.role == Role.DEPUTY:
+            by_deputy.setdefault(user.deputy_id, []).append(user)
+        else:
+            by_station.setdefault(user.station_id, []).append(user)
+    return {c.pk: by_deputy.get(c.deputy_id, []) + by_station.get(c.station_id, []) for c in cases}
+
+
+def congress_users_by_id(congress_ids: Iterable[int | None]) -> dict[int, list[User]]:
+    """Congress staff per congress id, in one query."""
+    ids = {i for i in congress_ids if i}
+    if not ids:
+        return {}
+    result: dict[int, list[User]] = {}
+    for user in active_users(Q(role=Role.CONGRESS_STAFF, congress_id__in=ids)):
+        result.setdefault(user.congress_id, []).append(user)
+    return result
+
+
 def congress_users(case: Case) -> list[User]:
     if not case.congress_id:
         return []

@@ -8,14 +8,15 @@ immutable event, and queues notifications that leave only after commit.
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from renda.core.access import has_perm
-from renda.core.models import Role, User
-from renda.core.notifications import notify_users
+from renda.core.models import Notification, Role, User
+from renda.core.notifications import notification_rows, notify_users, template_text
 from renda.core.workdays import add_working_days
 from renda.handling import deadlines, engine
 from renda.handling.engine import ConflictError, TransitionError, lock, move
@@ -36,9 +37,10 @@ from renda.handling.models import (
     Satisfaction,
     Stage,
     Supervision,
+    Timer,
     Urgency,
 )
-from renda.registry.models import Agency
+from renda.registry.models import Agency, Congress, Division
 
 MAX_SUPERVISION_LEVEL = 3
 
@@ -71,7 +73,80 @@ def _finish(case: Case, event: CaseEvent) -> CaseEvent:
 # --- Intake ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NewCase:
+    """What ``cases_open`` needs to open one case."""
+
+    kind: str
+    title: str
+    division: Division | None = None
+    congress: Congress | None = None
+    deputy_id: int | None = None
+    station_id: int | None = None
+    urgency: str = Urgency.NORMAL
+    category_key: str = ""
+    actor: User | None = None
+    actor_label: str = ""
+    at: datetime.datetime | None = None
+
+
 @transaction.atomic
+def cases_open(specs: Sequence[NewCase], *, notify: bool = True) -> list[Case]:
+    """New cases in 待受理, each with its acceptance deadline and timer, in a fixed number of queries.
+
+    One limit lookup per (urgency, category) and one bulk insert each for cases, timers and events,
+    so the intake worker opens a whole batch about as cheaply as a single case.
+    """
+    if not specs:
+        return []
+    limits: dict[tuple[str, str], deadlines.Limit] = {}
+    cases = []
+    for spec in specs:
+        now = spec.at or timezone.now()
+        urgency = spec.urgency or Urgency.NORMAL
+        key = (urgency, spec.category_key)
+        if key not in limits:
+            limits[key] = deadlines.limit_for(Stage.ACCEPT, urgency=urgency, category_key=spec.category_key)
+        cases.append(
+            Case(
+                kind=spec.kind,
+                title=spec.title[:200],
+                division=spec.division,
+                division_path=spec.division.path if spec.division is not None else "",
+                congress=spec.congress,
+                deputy_id=spec.deputy_id,
+                station_id=spec.station_id,
+                urgency=urgency,
+                category_key=spec.category_key,
+                created_at=now,
+                stage=Stage.ACCEPT,
+                stage_due_at=deadlines.due_after(now, limits[key]),
+            )
+        )
+    cases = Case.objects.bulk_create(cases)
+    Timer.objects.bulk_create(
+        Timer(case=case, stage=Stage.ACCEPT, due_at=case.stage_due_at,
+              remind_at=deadlines.remind_time(case.created_at, case.stage_due_at))
+        for case in cases
+    )  # fmt: skip
+    events = CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            kind=EventKind.SUBMIT,
+            at=case.created_at,
+            actor=spec.actor if spec.actor and spec.actor.pk else None,
+            actor_label=spec.actor_label or engine.actor_label(spec.actor, engine.CITIZEN_LABEL),
+            to_state=CaseState.SUBMITTED,
+        )
+        for case, spec in zip(cases, specs, strict=True)
+    )
+    for case, event in zip(cases, events, strict=True):
+        _finish(case, event)
+    if notify:
+        cases_announce(cases)
+    return cases
+
+
 def case_open(
     *,
     actor: User | None,
@@ -88,42 +163,40 @@ def case_open(
     notify: bool = True,
 ) -> Case:
     """A new case in 待受理, with its acceptance deadline; the front (deputy/station) or congress is told."""
-    now = at or timezone.now()
-    case = Case(
+    spec = NewCase(
         kind=kind,
-        title=title[:200],
+        title=title,
         division=division,
-        division_path=division.path if division is not None else "",
         congress=congress,
-        deputy=deputy,
-        station=station,
+        deputy_id=deputy.pk if deputy is not None else None,
+        station_id=station.pk if station is not None else None,
         urgency=urgency,
         category_key=category_key,
-        created_at=now,
+        actor=actor,
+        actor_label=actor_label,
+        at=at,
     )
-    case.stage = Stage.ACCEPT
-    case.stage_due_at = deadlines.stage_due(Stage.ACCEPT, now, urgency=urgency, category_key=category_key)
-    case.save()
-    engine.add_timer(case, Stage.ACCEPT, now, case.stage_due_at)
-    event = CaseEvent.objects.create(
-        case=case,
-        kind=EventKind.SUBMIT,
-        at=now,
-        actor=actor if actor and actor.pk else None,
-        actor_label=actor_label or engine.actor_label(actor, engine.CITIZEN_LABEL),
-        to_state=CaseState.SUBMITTED,
-    )
-    _finish(case, event)
-    if notify:
-        case_announce(case)
-    return case
+    return cases_open([spec], notify=notify)[0]
 
 
 def case_announce(case: Case) -> None:
     """Tell whoever must accept a new case (the deputy or station; with neither, congress staff)."""
-    users = engine.front_users(case) or engine.congress_users(case)
-    key = "notice.new_case" if (case.deputy_id or case.station_id) else "notice.triage"
-    notify_users(users, key, _ctx(case), url=engine.console_link(case))
+    cases_announce([case])
+
+
+def cases_announce(cases: Sequence[Case]) -> None:
+    """``case_announce`` for many cases: two user queries and one insert, however many cases."""
+    fronts = engine.front_users_by_case(cases)
+    staff = engine.congress_users_by_id({c.congress_id for c in cases if not fronts.get(c.pk)})
+    texts: dict[str, str] = {}
+    rows = []
+    for case in cases:
+        users = fronts.get(case.pk) or staff.get(case.congress_id, [])
+        key = "notice.new_case" if (case.deputy_id or case.station_id) else "notice.triage"
+        if key not in texts:
+            texts[key] = template_text(key)
+        rows += notification_rows(users, key, _ctx(case), url=engine.console_link(case), text=texts[key])
+    Notification.objects.bulk_create(rows)
 
 
 # --- Front desk: deputy, station, congress staff ------------------------------------------

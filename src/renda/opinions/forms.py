@@ -248,14 +248,16 @@ class OpinionApiForm(OpinionBaseForm):
 
 def resolve_deputy(number: str) -> Deputy | None:
     """The deputy a QR code names; a departed deputy's code leads to the successor when there is one."""
-    deputy = Deputy.objects.filter(number=str(number)[:32]).select_related("successor").first()
-    if deputy is not None and not deputy.is_active and deputy.successor is not None and deputy.successor.is_active:
-        return deputy.successor
+    # order_by(): no ORDER BY to compile or run for a unique lookup (this is on the intake hot path)
+    deputy = next(iter(Deputy.objects.filter(number=str(number)[:32]).order_by()[:1]), None)
+    if deputy is not None and not deputy.is_active and deputy.successor_id:
+        successor = Deputy.objects.filter(pk=deputy.successor_id, is_active=True).first()
+        return successor or deputy
     return deputy
 
 
 def resolve_station(code: str) -> Station | None:
-    return Station.objects.filter(code=str(code)[:32]).first()
+    return next(iter(Station.objects.filter(code=str(code)[:32]).order_by()[:1]), None)
 
 
 class EvaluationForm(forms.Form):

@@ -64,7 +64,11 @@ STAFF_ENTERED_CHANNELS = (Channel.RECEPTION, Channel.WALK_IN, Channel.PHONE)
 
 
 class Opinion(models.Model):
-    case = models.OneToOneField("handling.Case", verbose_name="办理件", on_delete=models.PROTECT, related_name="opinion")
+    # Empty until the intake worker registers the opinion (renda.opinions.intake): the citizen's
+    # acknowledgement waits only for this row, not for the case, its timers and notifications.
+    case = models.OneToOneField(
+        "handling.Case", verbose_name="办理件", null=True, blank=True, on_delete=models.PROTECT, related_name="opinion"
+    )
     tracking_code = models.CharField("查询码", max_length=12, unique=True)
     access_token = models.CharField("私密链接令牌", max_length=64, unique=True, editable=False)
     title = models.CharField("标题", max_length=100, blank=True)
@@ -87,14 +91,25 @@ class Opinion(models.Model):
     anonymous = models.BooleanField("匿名", default=False)
     consent_at = models.DateTimeField("同意隐私说明时间", null=True, blank=True)
     channel = models.CharField("来源渠道", max_length=12, choices=Channel.choices)
+    urgency = models.CharField("办理类别", max_length=10, default="normal")  # handling.Urgency; the case keeps it
     deputy = models.ForeignKey(
         "registry.Deputy", verbose_name="反映给代表", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     station = models.ForeignKey(
-        "registry.Station", verbose_name="反映给家站点", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Station",
+        verbose_name="反映给家站点",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="代为录入", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="代为录入",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
     client_ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
@@ -105,6 +120,9 @@ class Opinion(models.Model):
         verbose_name = "群众意见"
         verbose_name_plural = "群众意见"
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(case__isnull=True), name="opinion_unregistered_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.content[:30]

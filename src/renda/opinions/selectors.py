@@ -21,14 +21,16 @@ from renda.opinions.models import Opinion
 
 
 def opinion_inbox(user: User) -> QuerySet[Opinion]:
-    """Every opinion the user may see, with what a list row shows joined in (no N+1)."""
-    qs = Opinion.objects.select_related("case", "deputy", "station", "category")
+    """Every registered opinion the user may see, with what a list row shows joined in (no N+1)."""
+    qs = Opinion.objects.filter(case__isnull=False).select_related("case", "deputy", "station", "category")
     return restrict(qs, user)
 
 
 def opinion_get(user: User, pk: int) -> Opinion:
     """One opinion in the user's scope (else 404), with its case and parties joined in."""
-    qs = Opinion.objects.select_related("case", "case__merged_into", "deputy", "station", "category", "entered_by")
+    qs = Opinion.objects.filter(case__isnull=False).select_related(
+        "case", "case__merged_into", "deputy", "station", "category", "entered_by"
+    )
     return get_scoped_or_404(qs, user, pk=pk)
 
 

@@ -1,26 +1,28 @@
 """Writes for 民意直通车: intake (form, API, staff entry), spam and blocking.
 
-``opinion_submit`` is the one intake path. It commits the opinion and its
-case before anything is acknowledged, and with an idempotency key a retried
-or double-tapped submission returns the first opinion instead of a second.
+``opinion_submit`` is the one intake path. It commits the opinion before
+anything is acknowledged (its case follows from the intake worker, see
+``renda.opinions.intake``), and with an idempotency key a retried or
+double-tapped submission returns the first opinion instead of a second.
 """
 
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from renda.core.access import has_perm
 from renda.core.audit import audit_record
 from renda.core.models import User
-from renda.core.notifications import sms_queue
 from renda.handling import services as handling
 from renda.handling.engine import TransitionError
-from renda.handling.models import CaseKind, Urgency
+from renda.handling.models import Urgency
+from renda.opinions import intake
 from renda.opinions.models import BlockedPhone, Category, Channel, Opinion, OpinionPhoto
-from renda.registry.models import Congress, Deputy, Division, Grid, Station
+from renda.registry.models import Deputy, Division, Grid, Station
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 TRACKING_LENGTH = 10
@@ -63,24 +65,6 @@ def is_blocked(phone: str) -> bool:
     return bool(phone) and BlockedPhone.objects.filter(phone=phone).exists()
 
 
-def responsible_congress(data: OpinionInput) -> Congress | None:
-    """The congress whose staff triage it: the station's (or place's) nearest congress, else the deputy's."""
-    place = data.station.division if data.station else data.division
-    if place is not None:
-        codes = [c for c in place.path.strip("/").split("/") if c]
-        found = {c.division.code: c for c in Congress.objects.filter(division__code__in=codes, is_active=True)
-                 .select_related("division")}  # fmt: skip
-        for code in reversed(codes):
-            if code in found:
-                return found[code]
-    if data.deputy is not None:
-        mandate = data.deputy.mandates.filter(status="active").select_related("congress__division")
-        mandate = mandate.order_by("-congress__division__depth").first()
-        if mandate is not None:
-            return mandate.congress
-    return None
-
-
 def _validate(data: OpinionInput) -> None:
     errors: dict[str, str] = {}
     content = (data.content or "").strip()
@@ -109,58 +93,38 @@ def opinion_submit(
     actor: User | None,
     data: OpinionInput,
     idempotency_key: str | None = None,
+    register_now: bool = False,
 ) -> tuple[Opinion, bool]:
-    """Record a citizen's opinion and open its case. Returns (opinion, created).
+    """Store a citizen's opinion. Returns (opinion, created).
 
-    With ``idempotency_key``, a second call with the same key returns the first
-    opinion (created=False) and writes nothing.
+    The opinion is registered (its case opened, the deputy or station told) by the intake worker
+    (``renda.opinions.intake``) moments later, or before this returns with ``register_now`` (staff
+    entry, who go straight to the case) or the ``RENDA_INTAKE_INLINE`` setting. With
+    ``idempotency_key``, a second call with the same key returns the first opinion
+    (created=False) and writes nothing.
     """
     key = (idempotency_key or "").strip()[:100] or None
-    if key and (existing := Opinion.objects.filter(idempotency_key=key).first()):
-        return existing, False
     _validate(data)
-    try:
-        return _submit(actor=actor, data=data, key=key), True
-    except IntegrityError:
-        if key and (existing := Opinion.objects.filter(idempotency_key=key).first()):
-            return existing, False  # a concurrent retry won the race
-        raise
-
-
-@transaction.atomic
-def _submit(*, actor: User | None, data: OpinionInput, key: str | None) -> Opinion:
-    now = timezone.now()
-    content = data.content.strip()
-    title = (data.title or "").strip() or content[:30]
-    division = data.division or (data.grid.division if data.grid else None) or (
-        data.station.division if data.station else None
-    )
-    case = handling.case_open(
-        actor=actor,
-        kind=CaseKind.OPINION,
-        title=title,
-        division=division,
-        congress=responsible_congress(data),
-        deputy=data.deputy,
-        station=data.station,
-        urgency=data.urgency or Urgency.NORMAL,
-        category_key=data.category.path if data.category else "",
-        actor_label="" if actor else "群众",
-        at=now,
-        notify=False,
-    )
+    inline = register_now or settings.RENDA_INTAKE_INLINE
     for _attempt in range(5):
-        code = new_tracking_code()
-        if not Opinion.objects.filter(tracking_code=code).exists():
-            break
-    opinion = Opinion.objects.create(
-        case=case,
-        tracking_code=code,
+        try:
+            return _submit(actor=actor, data=data, key=key, inline=inline), True
+        except IntegrityError:
+            if key and (existing := Opinion.objects.filter(idempotency_key=key).first()):
+                return existing, False  # a retry (or a concurrent double tap) with the same key
+            # otherwise a tracking code collision (1 in 10^15): draw another
+    raise IntegrityError("无法生成唯一的查询码")
+
+
+def _submit(*, actor: User | None, data: OpinionInput, key: str | None, inline: bool) -> Opinion:
+    now = timezone.now()
+    opinion = Opinion(
+        tracking_code=new_tracking_code(),
         access_token=secrets.token_urlsafe(24),
         title=(data.title or "").strip(),
-        content=content,
+        content=data.content.strip(),
         category=data.category,
-        division=division,
+        division_id=_division_id(data),
         grid=data.grid,
         address=(data.address or "").strip()[:200],
         latitude=data.latitude,
@@ -171,6 +135,7 @@ def _submit(*, actor: User | None, data: OpinionInput, key: str | None) -> Opini
         anonymous=data.anonymous,
         consent_at=now if data.consent else None,
         channel=data.channel,
+        urgency=data.urgency or Urgency.NORMAL,
         deputy=data.deputy,
         station=data.station,
         entered_by=actor,
@@ -178,16 +143,28 @@ def _submit(*, actor: User | None, data: OpinionInput, key: str | None) -> Opini
         client_ip=data.client_ip,
         idempotency_key=key,
     )
-    for position, photo in enumerate(data.photos):
-        OpinionPhoto.objects.create(opinion=opinion, image=photo, position=position)
-    handling.case_announce(case)
-    if opinion.phone and opinion.phone_verified:
-        sms_queue(opinion.phone, "sms.received", {"code": opinion.tracking_code, "url": track_url(opinion)})
+    if not data.photos and not inline and not connection.in_atomic_block:
+        opinion.save(force_insert=True)  # one statement, in autocommit: the hot path of intake
+        return opinion
+    with transaction.atomic():
+        opinion.save(force_insert=True)
+        for position, photo in enumerate(data.photos):
+            OpinionPhoto.objects.create(opinion=opinion, image=photo, position=position)
+        if inline:
+            intake.opinions_register(ids=[opinion.pk])
+            opinion.refresh_from_db(fields=["case"])
     return opinion
 
 
+def _division_id(data: OpinionInput) -> int | None:
+    if data.division is not None:
+        return data.division.pk
+    if data.grid is not None:
+        return data.grid.division_id
+    return data.station.division_id if data.station is not None else None
+
+
 def track_url(opinion: Opinion) -> str:
-    from django.conf import settings
     from django.urls import reverse
 
     return settings.RENDA_PUBLIC_BASE_URL.rstrip("/") + reverse("public:opinion_private", args=[opinion.access_token])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from renda.handling.models import PUBLIC_EVENT_LABELS, Case, CaseEvent, CaseState
+from renda.handling.models import PUBLIC_EVENT_LABELS, Case, CaseEvent, CaseState, EventKind
 from renda.opinions.models import Opinion
 from renda.opinions.services import normalize_tracking_code
 from renda.opinions.verification import normalize_phone
@@ -52,7 +52,8 @@ class PublicView:
 
     @property
     def can_evaluate(self) -> bool:
-        return self.opinion.case.state == CaseState.FED_BACK and not self.opinion.is_spam
+        case = self.opinion.case
+        return case is not None and case.state == CaseState.FED_BACK and not self.opinion.is_spam
 
 
 def _progress(case: Case, events: list[CaseEvent], *, spam: bool = False) -> Progress:
@@ -63,9 +64,18 @@ def _progress(case: Case, events: list[CaseEvent], *, spam: bool = False) -> Pro
                     feedback=feedback)  # fmt: skip
 
 
+def received(opinion: Opinion) -> PublicView:
+    """An opinion stored but not yet registered by the intake worker: 待受理, submitted just now."""
+    steps = [Step(PUBLIC_EVENT_LABELS[EventKind.SUBMIT], opinion.created_at)]
+    state = CaseState.SUBMITTED
+    return PublicView(opinion=opinion, own=Progress(state=state, state_label=PUBLIC_STATE_LABELS[state], steps=steps))
+
+
 def public_view(opinion: Opinion) -> PublicView:
     """Two queries (three when merged): the events of the case, and of the case it was merged into."""
     case = opinion.case
+    if case is None:
+        return received(opinion)
     events = list(CaseEvent.objects.filter(case=case, kind__in=list(PUBLIC_EVENT_LABELS)).only(
         "kind", "at", "public_note").order_by("at", "id"))  # fmt: skip
     view = PublicView(opinion=opinion, own=_progress(case, events, spam=opinion.is_spam))

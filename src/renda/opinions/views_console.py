@@ -180,7 +180,9 @@ def opinion_create(request: HttpRequest) -> HttpResponse:
                 deputy=d["deputy"], station=d["station"], photos=d["photos"],
             )  # fmt: skip
             try:
-                opinion, _ = svc.opinion_submit(actor=user, data=data, idempotency_key=d["idempotency_key"] or None)
+                opinion, _ = svc.opinion_submit(
+                    actor=user, data=data, idempotency_key=d["idempotency_key"] or None, register_now=True
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

@@ -20,14 +20,24 @@ def _tick_once() -> None:
         connection.close()
 
 
-def _tick_loop(stop: threading.Event, seconds: int) -> None:
+def _intake_once() -> None:
+    from renda.opinions.intake import opinions_register_all
+
+    close_old_connections()
+    try:
+        opinions_register_all()
+    except Exception:  # nothing is lost: unregistered opinions wait for the next round
+        logger.exception("opinion intake failed")
+
+
+def _loop(job, stop: threading.Event, seconds: float) -> None:
     while not stop.is_set():
-        _tick_once()
+        job()
         stop.wait(seconds)
 
 
 class Command(BaseCommand):
-    help = "运行后台任务进程（数据库队列，无需消息中间件），并定时检查办理时限（提醒、督办）。"
+    help = "运行后台任务进程（数据库队列，无需消息中间件）：登记新提交的群众意见，定时检查办理时限（提醒、督办）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="处理完现有任务后退出")
@@ -35,12 +45,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch, no_tick, **options):
         stop = threading.Event()
+        jobs = [(_intake_once, max(0.2, float(settings.RENDA_INTAKE_SECONDS)), "renda-intake")]
         if not no_tick:
+            jobs.append((_tick_once, max(1, int(settings.RENDA_TICK_SECONDS)), "renda-tick"))
+        for job, seconds, name in jobs:
             if batch:
-                _tick_once()
+                job()
             else:
-                seconds = max(1, int(settings.RENDA_TICK_SECONDS))
-                threading.Thread(target=_tick_loop, args=(stop, seconds), name="renda-tick", daemon=True).start()
+                threading.Thread(target=_loop, args=(job, stop, seconds), name=name, daemon=True).start()
         try:
             call_command("db_worker", batch=batch, interval=1, queue_name="*")
         finally:
