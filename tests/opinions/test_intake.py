@@ -127,6 +127,7 @@ def test_staff_entry_registers_at_once(world):
 def test_worker_round_registers_and_survives_failure(world, monkeypatch):
     from renda.core.management.commands import worker
 
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # it would end the test's transaction
     store(world)
     worker._intake_once()
     assert intake.pending_count() == 0
