@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "renda.registry",
     "renda.handling",
     "renda.opinions",
+    "renda.suggestions",
     "renda.public",
     "renda.api",
 ]
@@ -266,6 +267,8 @@ RENDA_TICK_SECONDS = envint("RENDA_TICK_SECONDS", 60)  # how often the worker ch
 RENDA_INTAKE_INLINE = envbool("RENDA_INTAKE_INLINE", str(TESTING))
 RENDA_INTAKE_SECONDS = envint("RENDA_INTAKE_SECONDS", 1)
 RENDA_RANKING_MIN_EVALUATED = envint("RENDA_RANKING_MIN_EVALUATED", 10)
+RENDA_SUGGESTION_RETURN_DAYS = envint("RENDA_SUGGESTION_RETURN_DAYS", 7)  # working days a unit may return a suggestion
+RENDA_MAX_ATTACHMENT_BYTES = envint("RENDA_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)  # suggestion PDFs/images
 RENDA_SMS_BACKEND = envstr("RENDA_SMS_BACKEND", "renda.core.sms.LoggingBackend")
 RENDA_PUBLIC_BASE_URL = envstr("RENDA_PUBLIC_BASE_URL", "")  # e.g. https://renda.example.gov.cn, for QR codes
 

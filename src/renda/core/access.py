@@ -40,14 +40,26 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "case.enter",
             "case.configure",
             "opinion.spam",
+            "suggestion.view",
+            "suggestion.manage",
         }
     ),
     Role.STATION_STAFF: frozenset(
-        {"console", "registry.view", "station.edit_own", "case.view", "case.accept", "case.review", "case.enter",
-         "opinion.spam"}
+        {
+            "console",
+            "registry.view",
+            "station.edit_own",
+            "case.view",
+            "case.accept",
+            "case.review",
+            "case.enter",
+            "opinion.spam",
+        }
     ),  # fmt: skip
-    Role.DEPUTY: frozenset({"console", "registry.view", "case.view", "case.accept", "case.review"}),
-    Role.AGENCY_HANDLER: frozenset({"console", "registry.view", "case.view", "case.handle"}),
+    Role.DEPUTY: frozenset(
+        {"console", "registry.view", "case.view", "case.accept", "case.review", "suggestion.view", "suggestion.draft"}
+    ),
+    Role.AGENCY_HANDLER: frozenset({"console", "registry.view", "case.view", "case.handle", "suggestion.view"}),
 }
 
 ScopeRule = Callable[[User], models.Q]

@@ -41,6 +41,19 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     "notice.remind": ("到期提醒", "“{title}”的{stage}时限为{due}，即将到期，请抓紧办理。"),
     "notice.overdue": ("逾期督办", "“{title}”{stage}已逾期（时限{due}），已列为{level}级督办。"),
     "notice.supervised": ("人工督办", "“{title}”已被督办（{level}级）：{reason}"),
+    "notice.deputy_evaluated": ("人大/承办单位：代表评价", "代表对“{title}”的答复评价：{satisfaction}。"),
+    "notice.deputy_reopened": (
+        "人大/承办单位：代表不满意重办",
+        "代表对“{title}”的答复不满意，已重办并督办，请重新交办或办理，重办答复时限为1个月。",
+    ),
+    "notice.suggestion_submitted": ("人大：新代表建议", "{deputy}代表提交了{kind}“{title}”，请审查立案。"),
+    "notice.suggestion_registered": ("代表：建议已立案", "您的{kind}“{title}”已立案，编号{number}。"),
+    "notice.suggestion_declined": ("代表：建议不予立案", "您的{kind}“{title}”不予立案，将作为参考意见。理由：{reason}"),
+    "notice.suggestion_replied": ("代表：建议已答复", "您的{kind}“{title}”已有答复，请查看并评价。"),
+    "notice.suggestion_rehandled": ("代表：建议重新办理", "您对“{title}”答复的评价为不满意，已交承办单位重新办理。"),
+    "notice.suggestion_decided": ("代表：议案处理决定", "您领衔的议案“{title}”：{decision}。{reason}"),
+    "notice.cosign_invited": ("代表：附议邀请", "{deputy}代表邀请您附议{kind}“{title}”，请确认。"),
+    "notice.cosign_answered": ("代表：附议答复", "{deputy}代表{answer}您的{kind}“{title}”。"),
 }
 
 

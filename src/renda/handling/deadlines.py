@@ -1,5 +1,6 @@
-"""Stage time limits: configured per category and urgency, counted in working days (or hours)."""
+"""Stage time limits: configured per kind, category and urgency, counted in working days (or hours, days, months)."""
 
+import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from renda.core.workdays import add_working_days
-from renda.handling.models import LimitUnit, Stage, StageLimit, Urgency
+from renda.handling.models import CaseKind, LimitUnit, Stage, StageLimit, Urgency
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Limit:
         return f"{self.amount}{LimitUnit(self.unit).label}"
 
 
-WD, DAYS, HOURS = LimitUnit.WORKING_DAYS, LimitUnit.DAYS, LimitUnit.HOURS
+WD, DAYS, HOURS, MONTHS = LimitUnit.WORKING_DAYS, LimitUnit.DAYS, LimitUnit.HOURS, LimitUnit.MONTHS
 
 # (stage, urgency) -> limit; urgency "" is the fallback for any urgency.
 DEFAULT_LIMITS: dict[tuple[str, str], Limit] = {
@@ -33,13 +34,46 @@ DEFAULT_LIMITS: dict[tuple[str, str], Limit] = {
     (Stage.SIGN, Urgency.URGENT): Limit(2, HOURS),
     (Stage.REPLY, Urgency.URGENT): Limit(24, HOURS),
     (Stage.FEEDBACK, Urgency.URGENT): Limit(4, HOURS),
+    (Stage.CO_VIEW, ""): Limit(1, MONTHS),
+}
+
+# A kind's own defaults, before the general ones (and before configured rows for any kind).
+KIND_DEFAULT_LIMITS: dict[str, dict[tuple[str, str], Limit]] = {
+    CaseKind.SUGGESTION: {
+        (Stage.ACCEPT, ""): Limit(10, WD),  # 立案 by congress staff
+        (Stage.SIGN, ""): Limit(5, WD),
+        (Stage.REPLY, ""): Limit(3, MONTHS),  # from assignment; up to 6 with an approved extension
+        (Stage.FEEDBACK, ""): Limit(5, WD),
+        (Stage.EVALUATE, ""): Limit(1, MONTHS),  # then closed 未评价
+        (Stage.CO_VIEW, ""): Limit(1, MONTHS),
+    },
 }
 
 
-def limit_for(stage: str, *, urgency: str = "", category_key: str = "") -> Limit:
-    """The most specific configured limit (longest category prefix, then exact urgency), else the default."""
+def limit_for(stage: str, *, urgency: str = "", category_key: str = "", kind: str = "") -> Limit:
+    """The limit for one stage, the most specific first.
+
+    In order: configured rows for ``kind``; the kind's own defaults (``KIND_DEFAULT_LIMITS``);
+    configured rows for any kind (blank); the general defaults. Among configured rows the
+    longest matching category prefix wins, then an exact urgency over a blank one.
+    """
+    rows = list(StageLimit.objects.filter(stage=stage, is_active=True, kind__in={"", kind}))
+    if kind:
+        found = _best_row([r for r in rows if r.kind == kind], urgency, category_key)
+        if found is not None:
+            return found
+        own = KIND_DEFAULT_LIMITS.get(kind, {})
+        if limit := own.get((stage, urgency)) or own.get((stage, "")):
+            return limit
+    found = _best_row([r for r in rows if not r.kind], urgency, category_key)
+    if found is not None:
+        return found
+    return DEFAULT_LIMITS.get((stage, urgency)) or DEFAULT_LIMITS[(stage, "")]
+
+
+def _best_row(rows: list[StageLimit], urgency: str, category_key: str) -> Limit | None:
     best: tuple[int, int, StageLimit] | None = None
-    for row in StageLimit.objects.filter(stage=stage, is_active=True):
+    for row in rows:
         if row.urgency and row.urgency != urgency:
             continue
         prefix = row.category_prefix
@@ -48,12 +82,22 @@ def limit_for(stage: str, *, urgency: str = "", category_key: str = "") -> Limit
         rank = (len(prefix), 1 if row.urgency else 0)
         if best is None or rank > best[:2]:
             best = (*rank, row)
-    if best is not None:
-        return Limit(best[2].amount, best[2].unit)
-    return DEFAULT_LIMITS.get((stage, urgency)) or DEFAULT_LIMITS[(stage, "")]
+    return Limit(best[2].amount, best[2].unit) if best is not None else None
+
+
+def add_months(start: datetime.datetime, months: int) -> datetime.datetime:
+    """The end (23:59:59 local) of the same day ``months`` later, clamped to the month's last day."""
+    local = timezone.localtime(start).date()
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    end = datetime.datetime.combine(datetime.date(year, month, day), datetime.time(23, 59, 59))
+    return timezone.make_aware(end, timezone.get_current_timezone())
 
 
 def due_after(start: datetime.datetime, limit: Limit) -> datetime.datetime:
+    if limit.unit == LimitUnit.MONTHS:
+        return add_months(start, limit.amount)
     if limit.unit == LimitUnit.HOURS:
         return start + datetime.timedelta(hours=limit.amount)
     if limit.unit == LimitUnit.DAYS:
@@ -61,8 +105,10 @@ def due_after(start: datetime.datetime, limit: Limit) -> datetime.datetime:
     return add_working_days(start, limit.amount)
 
 
-def stage_due(stage: str, start: datetime.datetime | None = None, *, urgency: str = "", category_key: str = ""):
-    return due_after(start or timezone.now(), limit_for(stage, urgency=urgency, category_key=category_key))
+def stage_due(
+    stage: str, start: datetime.datetime | None = None, *, urgency: str = "", category_key: str = "", kind: str = ""
+):
+    return due_after(start or timezone.now(), limit_for(stage, urgency=urgency, category_key=category_key, kind=kind))
 
 
 def remind_time(start: datetime.datetime, due: datetime.datetime) -> datetime.datetime:

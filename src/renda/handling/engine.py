@@ -55,6 +55,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     EventKind.SUPERVISE: (OPEN, frozenset()),
     EventKind.REMIND: (OPEN, frozenset()),
     EventKind.NOTE: (ANY, frozenset()),
+    EventKind.CONTACT: (frozenset({S.ASSIGNED, S.IN_PROGRESS}), frozenset()),
+    EventKind.SPLIT_REPLY: (frozenset({S.IN_PROGRESS}), frozenset()),
+    EventKind.FULFIL: (ANY, frozenset()),
 }
 
 # The stage (and so the deadline) a case is in, by state.
@@ -154,11 +157,12 @@ def set_stage(case: Case, now: datetime.datetime) -> None:
         return
     if stage in (Stage.SIGN, Stage.REPLY):
         # Agency stages are timed per assignment; the case shows the lead's deadline.
-        lead = case.assignments.filter(role="lead", status__in=("pending", "signed")).order_by("-id").first()
+        answering = ("lead", "split")  # split handling: each unit is timed like a lead
+        lead = case.assignments.filter(role__in=answering, status__in=("pending", "signed")).order_by("-id").first()
         if lead is not None:
             case.stage_due_at = lead.sign_due_at if stage == Stage.SIGN else lead.reply_due_at
         return
-    due = deadlines.stage_due(stage, now, urgency=case.urgency, category_key=case.category_key)
+    due = deadlines.stage_due(stage, now, urgency=case.urgency, category_key=case.category_key, kind=case.kind)
     case.stage_due_at = due
     add_timer(case, stage, now, due)
 
@@ -287,3 +291,18 @@ def after_event(case: Case, event: CaseEvent) -> None:
 def console_link(case: Case) -> str:
     hooks = _HOOKS.get(case.kind)
     return hooks.link(case) if hooks is not None else ""
+
+
+def evaluator_role(case: Case, user: User | None) -> str | None:
+    """For kinds evaluated by deputies: "primary" (the proposer's verdict moves the case),
+    "secondary" (a co-signer's, recorded only) or None (may not evaluate). Asks the subject's hooks."""
+    hooks = _HOOKS.get(case.kind)
+    decide = getattr(hooks, "evaluator_role", None)
+    return decide(case, user) if decide is not None else None
+
+
+def evaluator_deputy_id(case: Case, user: User | None) -> int | None:
+    """The deputy an evaluation is recorded for: the acting deputy, or the proposer when staff enter it."""
+    if user is not None and user.role == Role.DEPUTY and user.deputy_id:
+        return user.deputy_id
+    return case.deputy_id

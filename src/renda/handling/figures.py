@@ -246,7 +246,8 @@ def _case_rows(kind: str, units: Sequence[Model], period: Period) -> Iterable[tu
 
 
 def _evaluation_rows(kind: str, units: Sequence[Model], period: Period) -> Iterable[tuple]:
-    qs = Evaluation.objects.filter(period.q("at")).exclude(satisfaction=Satisfaction.NONE)
+    # Co-signing deputies' verdicts (is_primary=False) are recorded but never counted.
+    qs = Evaluation.objects.filter(period.q("at"), is_primary=True).exclude(satisfaction=Satisfaction.NONE)
     if kind == "agency":
         key = "lead_agency"
         qs = qs.annotate(lead_agency=_lead_agency()).filter(lead_agency__in=[u.pk for u in units])

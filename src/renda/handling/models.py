@@ -58,6 +58,7 @@ class Stage(models.TextChoices):
     REPLY = "reply", "答复"
     FEEDBACK = "feedback", "反馈"
     EVALUATE = "evaluate", "评价"
+    CO_VIEW = "co_view", "协办意见"
 
 
 class CloseReason(models.TextChoices):
@@ -131,6 +132,11 @@ class Case(models.Model):
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", "主办"
     CO = "co", "协办"
+    SPLIT = "split", "分办"  # each unit answers its own part separately
+
+
+# Roles that answer the case themselves (a co-handler sends its view to the lead instead).
+ANSWERING_ROLES = (AssignmentRole.LEAD, AssignmentRole.SPLIT)
 
 
 class AssignmentStatus(models.TextChoices):
@@ -162,7 +168,12 @@ class Assignment(models.Model):
     sign_due_at = models.DateTimeField("签收时限")
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="签收人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reply_due_at = models.DateTimeField("答复时限")
     original_reply_due_at = models.DateTimeField("原答复时限")
@@ -215,6 +226,7 @@ class Reply(models.Model):
         Assignment, verbose_name="交办", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
     )
     result = models.CharField("办理结果", max_length=10, choices=ReplyResult.choices)
+    result_label = models.CharField("办理结果（名称）", max_length=50, blank=True, default="")
     content = models.TextField("答复内容")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -232,6 +244,12 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_label}：{self.get_result_display()}"
+
+    def get_result_display(self) -> str:
+        """The label saved with the reply (a configured result category), else the built-in one."""
+        if self.result_label:
+            return self.result_label
+        return ReplyResult(self.result).label if self.result in ReplyResult.values else self.result
 
 
 class ReplyAttachment(models.Model):
@@ -264,7 +282,12 @@ class ExtensionRequest(models.Model):
     )
     requested_at = models.DateTimeField("申请时间", default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_note = models.TextField("审批意见", blank=True)
@@ -286,10 +309,19 @@ class Satisfaction(models.TextChoices):
 
 
 class Evaluation(models.Model):
-    """The citizen's (or proposer's) verdict on one round: resolved? and how satisfied."""
+    """The citizen's (or proposer's) verdict on one round: resolved? and how satisfied.
+
+    One primary evaluation per round drives the case (the citizen's, or the proposing
+    deputy's); for suggestions co-signing deputies may add their own, ``is_primary=False``,
+    recorded but never moving the case (figures count primary rows only).
+    """
 
     case = models.ForeignKey(Case, verbose_name="办理件", on_delete=models.CASCADE, related_name="evaluations")
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
+    is_primary = models.BooleanField("计入办理结果", default=True)
+    evaluator = models.ForeignKey(
+        "registry.Deputy", verbose_name="评价代表", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved = models.BooleanField("问题是否解决", null=True)
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices)
     comment = models.TextField("评价意见", blank=True)
@@ -299,7 +331,16 @@ class Evaluation(models.Model):
         verbose_name = "评价"
         verbose_name_plural = "评价"
         ordering = ["case_id", "round"]
-        constraints = [models.UniqueConstraint(fields=["case", "round"], name="one_evaluation_per_round")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "round"], condition=models.Q(is_primary=True), name="one_evaluation_per_round"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "round", "evaluator"],
+                condition=models.Q(is_primary=False),
+                name="one_secondary_evaluation_per_deputy",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_satisfaction_display()
@@ -313,7 +354,12 @@ class Supervision(models.Model):
     stage = models.CharField("环节", max_length=10, choices=Stage.choices, blank=True)
     reason = models.TextField("督办事由")
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="督办人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="督办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField("督办时间", default=timezone.now, db_index=True)
 
@@ -379,6 +425,9 @@ class EventKind(models.TextChoices):
     SUPERVISE = "supervise", "督办"
     SPAM = "spam", "标记为无效信息"
     NOTE = "note", "备注"
+    CONTACT = "contact", "沟通联系"
+    SPLIT_REPLY = "split_reply", "分办答复"
+    FULFIL = "fulfil", "承诺事项落实"
 
 
 # What the citizen's timeline shows, with the wording the citizen sees.
@@ -410,7 +459,12 @@ class CaseEvent(models.Model):
     kind = models.CharField("事件", max_length=12, choices=EventKind.choices)
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField("操作人", max_length=150)
     from_state = models.CharField("原状态", max_length=12, choices=CaseState.choices, blank=True)
@@ -448,15 +502,17 @@ class LimitUnit(models.TextChoices):
     WORKING_DAYS = "working_days", "工作日"
     DAYS = "days", "自然日"
     HOURS = "hours", "小时"
+    MONTHS = "months", "月"
 
 
 class StageLimit(models.Model):
-    """A configured time limit for one stage, per category (prefix) and urgency; blank = any.
+    """A configured time limit for one stage, per kind, category (prefix) and urgency; blank = any.
 
-    The most specific matching row wins; with none, the defaults in
-    ``renda.handling.deadlines.DEFAULT_LIMITS`` apply.
+    The most specific matching row wins; see ``renda.handling.deadlines.limit_for`` for the order
+    (rows for the kind, the kind's defaults, rows for any kind, the general defaults).
     """
 
+    kind = models.CharField("类别", max_length=12, choices=CaseKind.choices, blank=True, default="")
     stage = models.CharField("环节", max_length=10, choices=Stage.choices)
     urgency = models.CharField("办理类别", max_length=10, choices=Urgency.choices, blank=True)
     category_prefix = models.CharField("分类（前缀）", max_length=200, blank=True)
@@ -467,10 +523,95 @@ class StageLimit(models.Model):
     class Meta:
         verbose_name = "办理时限"
         verbose_name_plural = "办理时限"
-        ordering = ["stage", "urgency", "category_prefix"]
+        ordering = ["kind", "stage", "urgency", "category_prefix"]
         constraints = [
-            models.UniqueConstraint(fields=["stage", "urgency", "category_prefix"], name="one_limit_per_key")
+            models.UniqueConstraint(fields=["kind", "stage", "urgency", "category_prefix"], name="one_limit_per_key")
         ]
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.amount}{self.get_unit_display()}"
+
+
+class ContactMethod(models.TextChoices):
+    IN_PERSON = "in_person", "面商"
+    PHONE = "phone", "电话"
+    WRITTEN = "written", "书面"
+
+
+class CaseContact(models.Model):
+    """沟通联系: the answering unit's contact with the deputy before it replies (suggestions require it)."""
+
+    case = models.ForeignKey(Case, verbose_name="办理件", on_delete=models.CASCADE, related_name="contacts")
+    assignment = models.ForeignKey(Assignment, verbose_name="交办", on_delete=models.CASCADE, related_name="contacts")
+    agency = models.ForeignKey("registry.Agency", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField("沟通方式", max_length=10, choices=ContactMethod.choices)
+    contacted_on = models.DateField("沟通日期")
+    content = models.TextField("沟通情况")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "沟通记录"
+        verbose_name_plural = "沟通记录"
+        ordering = ["case_id", "contacted_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.contacted_on} {self.get_method_display()}"
+
+
+class ResultCategory(models.Model):
+    """A configurable answer category for one kind (suggestions: A/B/C/D); opinions use ``ReplyResult``."""
+
+    kind = models.CharField("类别", max_length=12, choices=CaseKind.choices)
+    code = models.CharField("代码", max_length=10)
+    label = models.CharField("名称", max_length=50)
+    creates_commitment = models.BooleanField("须填写承诺事项", default=False)
+    is_active = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "答复类别"
+        verbose_name_plural = "答复类别"
+        ordering = ["kind", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="one_result_category_per_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class Commitment(models.Model):
+    """承诺事项: what a unit undertook in a B-category answer; open until marked fulfilled."""
+
+    case = models.ForeignKey(Case, verbose_name="办理件", on_delete=models.CASCADE, related_name="commitments")
+    reply = models.ForeignKey(Reply, verbose_name="答复", on_delete=models.CASCADE, related_name="commitments")
+    agency = models.ForeignKey(
+        "registry.Agency", verbose_name="承办单位", on_delete=models.PROTECT, related_name="commitments"
+    )
+    text = models.TextField("承诺事项")
+    due_on = models.DateField("计划完成日期", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    fulfilled_at = models.DateTimeField("落实时间", null=True, blank=True, db_index=True)
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    fulfil_note = models.TextField("落实情况", blank=True)
+
+    class Meta:
+        verbose_name = "承诺事项"
+        verbose_name_plural = "承诺事项"
+        ordering = ["case_id", "id"]
+        indexes = [models.Index(fields=["agency", "fulfilled_at"], name="commitment_agency_open_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+    @property
+    def is_open(self) -> bool:
+        return self.fulfilled_at is None

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from renda.core.access import scope_rule
 from renda.core.models import Role, User
-from renda.handling.models import Assignment, Case, ExtensionRequest
+from renda.handling.models import Assignment, Case, CaseContact, Commitment, ExtensionRequest
 from renda.registry.models import StationDeputy
 from renda.registry.scoping import NOTHING, territory_path
 from renda.registry.selectors import subtree_q
@@ -48,3 +48,13 @@ def _assignments(user: User) -> Q:
 @scope_rule(ExtensionRequest)
 def _extensions(user: User) -> Q:
     return assignment_q(user, prefix="assignment__")
+
+
+@scope_rule(Commitment)
+def _commitments(user: User) -> Q:
+    return case_q(user, prefix="case__")
+
+
+@scope_rule(CaseContact)
+def _contacts(user: User) -> Q:
+    return case_q(user, prefix="case__")

@@ -19,8 +19,10 @@ from renda.core.models import Notification, Role, User
 from renda.core.notifications import notification_rows, notify_users, template_text
 from renda.core.workdays import add_working_days
 from renda.handling import deadlines, engine
+from renda.handling.commitments import commitment_items, commitments_create
 from renda.handling.engine import ConflictError, TransitionError, lock, move
 from renda.handling.models import (
+    ANSWERING_ROLES,
     AssignmentRole,
     AssignmentStatus,
     Case,
@@ -33,13 +35,13 @@ from renda.handling.models import (
     ExtensionStatus,
     Reply,
     ReplyAttachment,
-    ReplyResult,
     Satisfaction,
     Stage,
     Supervision,
     Timer,
     Urgency,
 )
+from renda.handling.policy import policy_for, result_category
 from renda.registry.models import Agency, Congress, Division
 
 MAX_SUPERVISION_LEVEL = 3
@@ -307,14 +309,36 @@ def case_answer(
 # --- Triage: congress staff ----------------------------------------------------------------
 
 
-def _create_assignments(*, actor, case: Case, lead: Agency, co: Sequence[Agency], instructions: str, now):
+def _assignment_plan(lead: Agency | None, co: Sequence[Agency], split: Sequence[Agency]) -> list[tuple[Agency, str]]:
+    """(agency, role) for one round: a lead plus co-handlers, or several split units that each answer."""
+    if split:
+        if lead is not None or co:
+            raise ValidationError("分办时每个单位各自答复，不再指定主办、协办单位。")
+        units = list(dict.fromkeys(split))
+        if len(units) < 2:
+            raise ValidationError("分办至少需要两个承办单位；只有一个单位时请选择主办。")
+        return [(a, AssignmentRole.SPLIT) for a in units]
+    if lead is None:
+        raise ValidationError("请选择主办单位。")
     co = [a for a in dict.fromkeys(co) if a.pk != lead.pk]
+    return [(lead, AssignmentRole.LEAD)] + [(a, AssignmentRole.CO) for a in co]
+
+
+def _create_assignments(*, actor, case: Case, plan: list[tuple[Agency, str]], instructions: str, now):
+    policy = policy_for(case.kind)
     round_no = case.reopened_count + 1
     # Every agency of one round gets the same limits.
-    sign_due = deadlines.stage_due(Stage.SIGN, now, urgency=case.urgency, category_key=case.category_key)
-    reply_due = deadlines.stage_due(Stage.REPLY, now, urgency=case.urgency, category_key=case.category_key)
+    limits = {"urgency": case.urgency, "category_key": case.category_key, "kind": case.kind}
+    sign_due = deadlines.stage_due(Stage.SIGN, now, **limits)
+    if round_no > 1 and policy.rehandle_reply_limit:
+        reply_due = deadlines.due_after(now, deadlines.Limit(*policy.rehandle_reply_limit))
+    else:
+        reply_due = deadlines.stage_due(Stage.REPLY, now, **limits)
+    # Where co-handlers' views have their own deadline, it is their assignment's reply deadline.
+    co_due = deadlines.stage_due(Stage.CO_VIEW, now, **limits) if policy.co_view_timer else None
     rows = []
-    for agency, role in [(lead, AssignmentRole.LEAD)] + [(a, AssignmentRole.CO) for a in co]:
+    for agency, role in plan:
+        due = co_due if (role == AssignmentRole.CO and co_due is not None) else reply_due
         assignment = case.assignments.create(
             agency=agency,
             role=role,
@@ -323,14 +347,24 @@ def _create_assignments(*, actor, case: Case, lead: Agency, co: Sequence[Agency]
             assigned_by=actor,
             instructions=instructions,
             sign_due_at=sign_due,
-            reply_due_at=reply_due,
-            original_reply_due_at=reply_due,
+            reply_due_at=due,
+            original_reply_due_at=due,
         )
         engine.add_timer(case, Stage.SIGN, now, sign_due, assignment)
-        if role == AssignmentRole.LEAD:
+        if role in ANSWERING_ROLES:
             engine.add_timer(case, Stage.REPLY, now, reply_due, assignment)
+        elif co_due is not None:
+            engine.add_timer(case, Stage.CO_VIEW, now, co_due, assignment)
         rows.append(assignment)
     return rows
+
+
+def _assign_data(rows) -> dict:
+    lead = next((a for a in rows if a.role == AssignmentRole.LEAD), None)
+    data = {"lead": lead.agency_id if lead else None, "co": [a.agency_id for a in rows if a.role == AssignmentRole.CO]}
+    if lead is None:
+        data["split"] = [a.agency_id for a in rows]
+    return data
 
 
 def _notify_assigned(case: Case, assignments) -> None:
@@ -348,20 +382,23 @@ def case_assign(
     *,
     actor: User,
     case: Case,
-    lead: Agency,
+    lead: Agency | None = None,
     co: Sequence[Agency] = (),
+    split: Sequence[Agency] = (),
     instructions: str = "",
     urgency: str | None = None,
     version: int | None = None,
 ) -> Case:
-    """交办 to a lead agency (主办) and any co-handling agencies (协办), each with sign and reply deadlines."""
+    """交办 to a lead agency (主办) and any co-handling agencies (协办), each with sign and reply deadlines;
+    or, with ``split`` (分办, no lead), to several agencies that each answer their own part."""
     _require(actor, "case.assign")
+    plan = _assignment_plan(lead, co, split)
     case = lock(case, version)
     engine.check_move(case, EventKind.ASSIGN, CaseState.ASSIGNED)
     if urgency:
         case.urgency = urgency
     now = timezone.now()
-    rows = _create_assignments(actor=actor, case=case, lead=lead, co=co, instructions=instructions, now=now)
+    rows = _create_assignments(actor=actor, case=case, plan=plan, instructions=instructions, now=now)
     if case.first_assigned_at is None:
         case.first_assigned_at = now
     if case.accepted_at is None:
@@ -374,7 +411,7 @@ def case_assign(
         to_state=CaseState.ASSIGNED,
         note=instructions,
         agency=lead,
-        data={"lead": lead.pk, "co": [a.agency_id for a in rows[1:]], "agencies": names},
+        data={**_assign_data(rows), "agencies": names},
         at=now,
     )
     _notify_assigned(case, rows)
@@ -387,14 +424,16 @@ def case_reassign(
     *,
     actor: User,
     case: Case,
-    lead: Agency,
+    lead: Agency | None = None,
     co: Sequence[Agency] = (),
+    split: Sequence[Agency] = (),
     reason: str,
     version: int | None = None,
 ) -> Case:
-    """改派: withdraw the current agencies and assign anew."""
+    """改派: withdraw the current agencies and assign anew (lead + co, or split)."""
     _require(actor, "case.assign")
     reason = _reason(reason, "改派理由")
+    plan = _assignment_plan(lead, co, split)
     case = lock(case, version)
     engine.check_move(case, EventKind.REASSIGN, CaseState.ASSIGNED)
     now = timezone.now()
@@ -404,10 +443,10 @@ def case_reassign(
         a.end_reason = reason
         a.save(update_fields=["status", "ended_at", "end_reason"])
         engine.clear_timers(case, now=now, assignment=a)
-    rows = _create_assignments(actor=actor, case=case, lead=lead, co=co, instructions=reason, now=now)
+    rows = _create_assignments(actor=actor, case=case, plan=plan, instructions=reason, now=now)
     event = move(
         case, EventKind.REASSIGN, actor=actor, to_state=CaseState.ASSIGNED, note=reason, agency=lead,
-        data={"lead": lead.pk, "co": [a.agency_id for a in rows[1:]]}, at=now,
+        data=_assign_data(rows), at=now,
     )  # fmt: skip
     _notify_assigned(case, rows)
     _finish(case, event)
@@ -444,7 +483,7 @@ def case_sign(*, actor: User, case: Case, assignment_id: int | None = None, vers
     assignment.signed_by = actor
     assignment.save(update_fields=["status", "signed_at", "signed_by"])
     engine.clear_timers(case, now=now, assignment=assignment, stage=Stage.SIGN)
-    is_lead = assignment.role == AssignmentRole.LEAD
+    is_lead = assignment.role in ANSWERING_ROLES  # a split unit's signing starts the handling too
     event = move(
         case,
         EventKind.SIGN,
@@ -463,23 +502,32 @@ def case_sign(*, actor: User, case: Case, assignment_id: int | None = None, vers
 
 @transaction.atomic
 def case_return(*, actor: User, case: Case, reason: str, version: int | None = None) -> Case:
-    """退回: the lead agency says the item is not theirs; every agency is released and it goes back to triage."""
+    """退回: the lead agency says the item is not theirs; every agency is released and it goes back to triage.
+
+    A split unit returns only its own part (the case goes back to triage when no unit is left).
+    Where the kind has a return window (suggestions: ``RENDA_SUGGESTION_RETURN_DAYS`` working days
+    after assignment), a later return is refused.
+    """
     _require(actor, "case.handle")
     reason = _reason(reason, "退回理由")
     case = lock(case, version)
     assignment = _own_assignment(actor, case)
-    if assignment.role != AssignmentRole.LEAD:
+    if assignment.role not in ANSWERING_ROLES:
         raise TransitionError("只有主办单位可以退回；协办单位如有异议请与主办单位或人大联系。")
     now = timezone.now()
-    for a in engine.active_assignments(case):
+    policy_for(case.kind).check_return_window(assignment.assigned_at, now)
+    split = assignment.role == AssignmentRole.SPLIT
+    for a in [assignment] if split else engine.active_assignments(case):
         a.status = AssignmentStatus.RETURNED if a.pk == assignment.pk else AssignmentStatus.WITHDRAWN
         a.ended_at = now
         a.end_reason = reason
         a.save(update_fields=["status", "ended_at", "end_reason"])
         engine.clear_timers(case, now=now, assignment=a)
+    others_left = split and engine.active_assignments(case).exists()
     event = move(
-        case, EventKind.RETURN, actor=actor, to_state=CaseState.ACCEPTED, note=reason, agency=assignment.agency, at=now
-    )
+        case, EventKind.RETURN, actor=actor, to_state=None if others_left else CaseState.ACCEPTED, note=reason,
+        agency=assignment.agency, at=now,
+    )  # fmt: skip
     notify_users(
         engine.congress_users(case) or engine.front_users(case),
         "notice.returned",
@@ -507,6 +555,7 @@ def case_co_view(*, actor: User, case: Case, text: str, version: int | None = No
     assignment.co_view = text
     assignment.co_view_at = now
     assignment.save(update_fields=["status", "signed_at", "signed_by", "co_view", "co_view_at"])
+    engine.clear_timers(case, now=now, assignment=assignment, stage=Stage.CO_VIEW)
     event = move(case, EventKind.CO_VIEW, actor=actor, note=text, agency=assignment.agency, at=now)
     lead = engine.active_assignments(case).filter(role=AssignmentRole.LEAD).first()
     if lead is not None:
@@ -527,12 +576,14 @@ def case_request_extension(
     """申请延期: the lead agency asks for more working days; congress staff decide."""
     _require(actor, "case.handle")
     reason = _reason(reason, "延期理由")
-    if not 1 <= int(working_days) <= 30:
-        raise ValidationError("延期天数应为 1 至 30 个工作日。")
+    max_days = policy_for(case.kind).max_extension_working_days
+    if not 1 <= int(working_days) <= max_days:
+        raise ValidationError(f"延期天数应为 1 至 {max_days} 个工作日。")
     case = lock(case, version)
     assignment = _own_assignment(actor, case)
-    if assignment.role != AssignmentRole.LEAD:
+    if assignment.role not in ANSWERING_ROLES:
         raise TransitionError("延期由主办单位申请。")
+    _check_reply_cap(case, assignment, add_working_days(assignment.reply_due_at, int(working_days)))
     if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise ValidationError("已有一项延期申请在审批中。")
     request = ExtensionRequest.objects.create(
@@ -556,6 +607,21 @@ def case_request_extension(
     return request
 
 
+def _check_reply_cap(case: Case, assignment, new_due: datetime.datetime) -> None:
+    """Suggestions: even extended, the reply is due at most 6 months (the kind's cap) after assignment."""
+    cap = policy_for(case.kind).reply_cap
+    if cap is None:
+        return
+    limit = deadlines.Limit(*cap)
+    latest = deadlines.due_after(assignment.assigned_at, limit)
+    if new_due > latest:
+        span = f"{limit.amount}个月" if limit.unit == deadlines.MONTHS else str(limit)
+        raise ValidationError(
+            f"延期后答复时限将超过交办之日起{span}（最迟{timezone.localtime(latest):%Y-%m-%d}），不能延期这么久。"
+            "请缩短延期天数。"
+        )
+
+
 @transaction.atomic
 def extension_decide(*, actor: User, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
     """Approve (the reply deadline moves by the working days asked) or refuse an extension request."""
@@ -573,6 +639,7 @@ def extension_decide(*, actor: User, request: ExtensionRequest, approve: bool, n
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     data = {"request": request.pk}
     if approve:
+        _check_reply_cap(case, assignment, add_working_days(assignment.reply_due_at, request.working_days))
         assignment.reply_due_at = add_working_days(assignment.reply_due_at, request.working_days)
         assignment.save(update_fields=["reply_due_at"])
         engine.clear_timers(case, now=now, assignment=assignment, stage=Stage.REPLY)
@@ -604,22 +671,36 @@ def case_reply(
     result: str,
     content: str,
     attachments: Sequence[tuple[str, object]] = (),
+    commitments: Sequence[str | tuple[str, datetime.date | None]] = (),
     version: int | None = None,
 ) -> Reply:
-    """答复 by the lead agency (result type + text + attachments); the co-handlers' part ends with it."""
+    """答复 by the lead agency (result type + text + attachments); the co-handlers' part ends with it.
+
+    ``result`` must be one of the kind's results (``policy.result_choices``). A result category that
+    creates commitments (suggestions: B) needs ``commitments``: texts or (text, due date) pairs, each
+    an open ``Commitment`` until fulfilled. A split unit answers its own part; the case counts as
+    replied when every split unit has. Where the kind requires it, the unit must first have recorded
+    its contact with the deputy; where it has automatic feedback, the answer goes to the deputy at once.
+    """
     _require(actor, "case.handle")
     content = _reason(content, "答复内容")
-    if result not in ReplyResult.values:
-        raise ValidationError("请选择办理结果。")
+    label, needs_commitment = result_category(case.kind, result)
+    items = commitment_items(commitments)
+    if needs_commitment and not items:
+        raise ValidationError(f"答复类别为“{label}”的，请逐项填写承诺事项（办理措施及计划完成时间）。")
+    policy = policy_for(case.kind)
     case = lock(case, version)
     engine.check_move(case, EventKind.REPLY, CaseState.REPLIED)
     assignment = _own_assignment(actor, case)
-    if assignment.role != AssignmentRole.LEAD:
+    if assignment.role not in ANSWERING_ROLES:
         raise TransitionError("由主办单位统一答复；协办单位请提交协办意见。")
     if assignment.status != AssignmentStatus.SIGNED:
         raise TransitionError("请先签收再答复。")
+    if policy.requires_contact and not assignment.contacts.exists():
+        raise TransitionError("答复前请先记录与代表的沟通联系情况（面商、电话或书面）。")
     now = timezone.now()
-    for a in engine.active_assignments(case):
+    split = assignment.role == AssignmentRole.SPLIT
+    for a in [assignment] if split else engine.active_assignments(case):
         a.status = AssignmentStatus.REPLIED
         a.ended_at = now
         if a.pk == assignment.pk:
@@ -630,6 +711,7 @@ def case_reply(
         case=case,
         assignment=assignment,
         result=result,
+        result_label=label,
         content=content,
         author=actor,
         author_label=assignment.agency.name,
@@ -638,6 +720,15 @@ def case_reply(
     )
     for name, file in attachments:
         ReplyAttachment.objects.create(reply=reply, file=file, name=name[:200], size=getattr(file, "size", 0) or 0)
+    commitments_create(reply=reply, items=items, at=now)
+    data = {"reply": reply.pk, "result": result, "on_time": now <= assignment.reply_due_at}
+    if split and engine.active_assignments(case).exists():
+        # Other split units still to answer: recorded, the case stays 办理中.
+        event = move(
+            case, EventKind.SPLIT_REPLY, actor=actor, note=content, agency=assignment.agency, data=data, at=now
+        )
+        _finish(case, event)
+        return reply
     case.replied_at = now
     event = move(
         case,
@@ -646,12 +737,24 @@ def case_reply(
         to_state=CaseState.REPLIED,
         note=content,
         agency=assignment.agency,
-        data={"reply": reply.pk, "result": result, "on_time": now <= assignment.reply_due_at},
+        data=data,
         at=now,
     )
+    if policy.auto_feedback:
+        _finish(case, event)
+        _feedback(actor=actor, case=case, text=_round_answer(case))
+        return reply
     notify_users(engine.reviewers(case), "notice.replied", _ctx(case), url=engine.console_link(case))
     _finish(case, event)
     return reply
+
+
+def _round_answer(case: Case) -> str:
+    """The answer of the current round as the deputy reads it: one reply, or each split unit's in turn."""
+    replies = list(case.replies.filter(round=case.reopened_count + 1, sent_back=False).order_by("at", "id"))
+    if len(replies) == 1:
+        return replies[0].content
+    return "\n\n".join(f"【{r.author_label}】{r.content}" for r in replies)
 
 
 # --- Review and feedback ---------------------------------------------------------------------
@@ -720,39 +823,56 @@ def case_feedback(*, actor: User, case: Case, text: str = "", version: int | Non
 def case_evaluate(
     *, case: Case, resolved: bool | None, satisfaction: str, comment: str = "", actor: User | None = None
 ) -> Evaluation:
-    """The citizen's two answers. 不满意 reopens once, under supervision; otherwise the case closes."""
+    """The evaluator's two answers. 不满意 reopens once, under supervision; otherwise the case closes.
+
+    Opinions: the citizen evaluates (``actor`` None, or staff entering it). Kinds evaluated by deputies
+    (suggestions): ``actor`` is the proposing deputy's user (or staff entering it for them), whose verdict
+    moves the case; a co-signing deputy's verdict is recorded alongside (``is_primary=False``) and moves
+    nothing. Who is who is decided by the subject's hooks (``engine.evaluator_role``).
+    """
     if satisfaction not in (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED):
         raise ValidationError("请选择满意、基本满意或不满意。")
+    policy = policy_for(case.kind)
+    by_deputy = policy.evaluator == "deputy"
+    role = engine.evaluator_role(case, actor) if by_deputy else "primary"
+    if role is None:
+        raise TransitionError("只有提出建议的代表或附议代表可以评价。")
     case = lock(case)
     engine.check_move(case, EventKind.EVALUATE)
     now = timezone.now()
+    round_no = case.reopened_count + 1
+    evaluator_id = engine.evaluator_deputy_id(case, actor) if by_deputy else None
+    primary = role == "primary"
+    if not primary and case.evaluations.filter(round=round_no, evaluator_id=evaluator_id).exists():
+        raise ValidationError("您已评价过本轮答复。")
     evaluation = Evaluation.objects.create(
         case=case,
-        round=case.reopened_count + 1,
+        round=round_no,
         resolved=resolved,
         satisfaction=satisfaction,
         comment=(comment or "").strip()[:2000],
         at=now,
+        is_primary=primary,
+        evaluator_id=evaluator_id,
     )
-    label = engine.CITIZEN_LABEL
-    event = move(
-        case,
-        EventKind.EVALUATE,
-        actor=actor,
-        label=label,
-        note=evaluation.comment,
-        data={"satisfaction": satisfaction, "resolved": resolved},
-        at=now,
-    )
+    label = engine.actor_label(actor) if by_deputy else engine.CITIZEN_LABEL
+    data = {"satisfaction": satisfaction, "resolved": resolved}
+    if by_deputy:
+        data.update(primary=primary, deputy=evaluator_id)
+    event = move(case, EventKind.EVALUATE, actor=actor, label=label, note=evaluation.comment, data=data, at=now)
     _finish(case, event)
-    notify_users(
-        engine.reviewers(case),
-        "notice.evaluated",
-        _ctx(case, satisfaction=Satisfaction(satisfaction).label),
-        url=engine.console_link(case),
-    )
+    if not primary:
+        return evaluation
+    if by_deputy:
+        answering = case.assignments.filter(round=round_no, role__in=ANSWERING_ROLES).values_list(
+            "agency_id", flat=True
+        )
+        targets, key = engine.congress_users(case) + engine.agency_users(answering), "notice.deputy_evaluated"
+    else:
+        targets, key = engine.reviewers(case), "notice.evaluated"
+    notify_users(targets, key, _ctx(case, satisfaction=Satisfaction(satisfaction).label), url=engine.console_link(case))
     if satisfaction == Satisfaction.UNSATISFIED and case.reopened_count == 0:
-        _reopen(case, reason=evaluation.comment or "群众评价不满意", now=now)
+        _reopen(case, reason=evaluation.comment or f"{policy.evaluator_label}评价不满意", now=now)
     else:
         reason = CloseReason.SECOND_UNSATISFIED if satisfaction == Satisfaction.UNSATISFIED else CloseReason.EVALUATED
         _close(case, reason=reason, actor=actor, label=label, now=now)
@@ -760,6 +880,7 @@ def case_evaluate(
 
 
 def _reopen(case: Case, *, reason: str, now) -> None:
+    policy = policy_for(case.kind)
     case.reopened_count += 1
     case.supervision_level = max(case.supervision_level, 1)
     event = move(
@@ -771,12 +892,13 @@ def _reopen(case: Case, *, reason: str, now) -> None:
         public_note="已根据您的评价重新办理，并列入督办。",
         at=now,
     )
-    Supervision.objects.create(case=case, level=case.supervision_level, stage=Stage.ACCEPT, reason="群众不满意，重办")
+    Supervision.objects.create(
+        case=case, level=case.supervision_level, stage=Stage.ACCEPT, reason=f"{policy.evaluator_label}不满意，重办"
+    )
     targets = engine.congress_users(case) or engine.front_users(case)
     last_agencies = case.assignments.filter(round=case.reopened_count).values_list("agency_id", flat=True)
-    notify_users(
-        targets + engine.agency_users(last_agencies), "notice.reopened", _ctx(case), url=engine.console_link(case)
-    )
+    key = "notice.reopened" if policy.evaluator == "citizen" else "notice.deputy_reopened"
+    notify_users(targets + engine.agency_users(last_agencies), key, _ctx(case), url=engine.console_link(case))
     _finish(case, event)
 
 
@@ -796,7 +918,10 @@ def case_close_unevaluated(*, case: Case) -> Case:
         return case
     now = timezone.now()
     Evaluation.objects.get_or_create(
-        case=case, round=case.reopened_count + 1, defaults={"satisfaction": Satisfaction.NONE, "at": now}
+        case=case,
+        round=case.reopened_count + 1,
+        is_primary=True,
+        defaults={"satisfaction": Satisfaction.NONE, "at": now},
     )
     _close(case, reason=CloseReason.UNEVALUATED, actor=None, label=engine.SYSTEM_LABEL, now=now)
     return case

@@ -8,7 +8,7 @@ from renda.core.models import User
 from renda.core.services import record_create, record_set_active, record_update
 from renda.handling.models import LimitUnit, StageLimit
 
-MAX_AMOUNT = {LimitUnit.HOURS: 720, LimitUnit.DAYS: 365, LimitUnit.WORKING_DAYS: 250}
+MAX_AMOUNT = {LimitUnit.HOURS: 720, LimitUnit.DAYS: 365, LimitUnit.WORKING_DAYS: 250, LimitUnit.MONTHS: 12}
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -22,11 +22,19 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def stage_limit_create(
-    *, actor: User | None, stage: str, amount: int, unit: str, urgency: str = "", category_prefix: str = ""
+    *,
+    actor: User | None,
+    stage: str,
+    amount: int,
+    unit: str,
+    urgency: str = "",
+    category_prefix: str = "",
+    kind: str = "",
 ) -> StageLimit:
     data = _clean(
-        {"stage": stage, "amount": amount, "unit": unit, "urgency": urgency, "category_prefix": category_prefix}
-    )
+        {"stage": stage, "amount": amount, "unit": unit, "urgency": urgency, "category_prefix": category_prefix,
+         "kind": kind}
+    )  # fmt: skip
     return record_create(actor=actor, instance=StageLimit(**data))
 
 
