@@ -9,6 +9,10 @@ from renda.opinions.taxonomy_urls import urlpatterns as taxonomy_patterns
 from renda.opinions.urls import urlpatterns as opinion_patterns
 from renda.registry.import_urls import urlpatterns as import_patterns
 from renda.registry.urls import urlpatterns as registry_patterns
+from renda.suggestions.config_urls import urlpatterns as suggestion_config_patterns
+from renda.suggestions.draft_urls import urlpatterns as suggestion_draft_patterns
+from renda.suggestions.reports_urls import urlpatterns as suggestion_report_patterns
+from renda.suggestions.urls import urlpatterns as suggestion_console_patterns
 
 app_name = "console"
 urlpatterns = [
@@ -21,4 +25,8 @@ urlpatterns = [
     *figures_patterns,
     *taxonomy_patterns,
     *notify_patterns,
+    *suggestion_report_patterns,
+    *suggestion_draft_patterns,
+    *suggestion_config_patterns,
+    *suggestion_console_patterns,
 ]
