@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from renda.api import deputies, opinions, stations
+from renda.api import deputies, opinions, stations, suggestions
 
 
 class RendaAPI(NinjaAPI):
@@ -31,3 +31,4 @@ api = RendaAPI(
 api.add_router("/", deputies.router)
 api.add_router("/", stations.router)
 api.add_router("/", opinions.router)
+api.add_router("/", suggestions.router)

@@ -87,6 +87,7 @@ class DemoSummary:
     deputy_number: str = ""  # the deputy of the ``deputy`` account
     agency_code: str = ""  # the agency of the ``agency`` account
     opinion_counts: dict[str, int] = field(default_factory=dict)  # opinions by state (``opinions_<state>``)
+    suggestion_counts: dict[str, int] = field(default_factory=dict)  # see renda.demo.suggestions
 
 
 COUNT_LABELS = {
@@ -105,6 +106,7 @@ COUNT_LABELS = {
     "accounts": "演示账号",
     "opinions": "群众意见",
     "notifications": "站内通知",
+    "suggestions": "代表建议",
 }
 OPINIONS = 70_000  # at full scale; scaled by scale² (tests build small cities often); see renda.demo.opinions
 
@@ -198,6 +200,14 @@ class _Builder:
         self.counts["opinions"] = opinion_counts["opinions"]
         self.counts["notifications"] = opinion_counts["notifications"]
         summary.opinion_counts = opinion_counts
+        self.say("正在生成代表建议…")
+        from renda.demo.suggestions import FULL_COUNT as SUGGESTIONS
+        from renda.demo.suggestions import build_suggestions
+
+        summary.suggestion_counts = build_suggestions(
+            self.rng, count=self.n(SUGGESTIONS, 80), now=timezone.now(), stdout=self.stdout, started=self.started
+        )
+        self.counts["suggestions"] = summary.suggestion_counts["suggestions"]
         summary.counts = dict(self.counts)
         audit_record(
             actor=None,

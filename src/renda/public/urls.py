@@ -2,6 +2,7 @@ from django.urls import path
 
 from renda.opinions.public_urls import urlpatterns as opinion_patterns
 from renda.public import views, views_qr
+from renda.suggestions.public_urls import urlpatterns as suggestion_patterns
 
 app_name = "public"
 urlpatterns = [
@@ -23,3 +24,4 @@ urlpatterns = [
     path("s/<str:code>/card.pdf", views_qr.station_card, name="station_card"),
 ]
 urlpatterns += opinion_patterns
+urlpatterns += suggestion_patterns
