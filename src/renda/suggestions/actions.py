@@ -32,6 +32,7 @@ from renda.handling.models import (
     CaseState,
     Commitment,
     Evaluation,
+    EventKind,
     ExtensionRequest,
     Reply,
     Supervision,
@@ -52,6 +53,31 @@ STATE_LABELS = {
     S.REPLIED: "已答复",
     S.FED_BACK: "已答复待评价",
 }
+
+
+# The engine's words are the opinion loop's; on a suggestion's page these read as the suggestion loop says them.
+EVENT_LABELS = {
+    EventKind.SUBMIT: "提交建议",
+    EventKind.ACCEPT: "立案",
+    EventKind.REJECT: "不予立案",
+    EventKind.FEEDBACK: "答复送代表",
+    EventKind.EVALUATE: "代表评价",
+    EventKind.REOPEN: "代表不满意，重新办理",
+}
+STAGE_LABELS = {S.SUBMITTED: "审查立案", S.ACCEPTED: "交办", S.REOPENED: "重新交办"}
+ROLE_ORDER = {"lead": 0, "split": 1, "co": 2}
+
+
+def stage_label(case) -> str:
+    return STAGE_LABELS.get(case.state) or case.get_stage_display()
+
+
+def _label_events(events: list[CaseEvent]) -> list[CaseEvent]:
+    for ev in events:
+        ev.label = EVENT_LABELS.get(ev.kind) or ev.get_kind_display()
+        ev.from_label = STATE_LABELS.get(ev.from_state) or (ev.get_from_state_display() if ev.from_state else "")
+        ev.to_label = STATE_LABELS.get(ev.to_state) or (ev.get_to_state_display() if ev.to_state else "")
+    return events
 
 
 def state_label(s: Suggestion) -> str:
@@ -103,7 +129,8 @@ def suggestion_record(s: Suggestion) -> SuggestionRecord:
     if s.case_id is None:
         return record
     case = s.case
-    record.assignments = list(case.assignments.select_related("agency", "assigned_by", "signed_by"))
+    assignments = case.assignments.select_related("agency", "assigned_by", "signed_by")
+    record.assignments = sorted(assignments, key=lambda a: (ROLE_ORDER.get(a.role, 9), a.pk))  # 主办 first
     record.contacts = list(case.contacts.select_related("agency", "recorded_by"))
     record.replies = list(
         case.replies.prefetch_related(
@@ -118,7 +145,7 @@ def suggestion_record(s: Suggestion) -> SuggestionRecord:
     )
     record.evaluations = list(case.evaluations.select_related("evaluator").order_by("round", "-is_primary", "at"))
     record.supervisions = list(case.supervisions.select_related("by"))
-    record.events = list(case.events.select_related("agency"))
+    record.events = _label_events(list(case.events.select_related("agency")))
     return record
 
 

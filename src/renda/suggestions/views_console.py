@@ -221,6 +221,7 @@ def suggestion_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "s": s,
         "case": s.case,
         "state_label": actions.state_label(s),
+        "stage_label": actions.stage_label(s.case) if s.case_id else "",
         "record": record,
         "panel": _panel(user, s, record),
         "mine": actions.own_assignment(user, record) if user.role == Role.AGENCY_HANDLER else None,
