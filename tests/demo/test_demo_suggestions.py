@@ -106,3 +106,14 @@ def test_demo_deputy_and_public_site(demo, client):
     assert client.get(reverse("public:suggestion_reply_detail", args=[hidden.pk])).status_code == 404
     client.force_login(User.objects.get(username="city_staff"))
     assert client.get("/api/v1/suggestions").json()["count"] > 50
+
+
+def test_new_records_after_the_demo_get_fresh_ids(demo):
+    """The demo writes rows with their own ids; the platform's next case and suggestion must not collide."""
+    from renda.opinions.models import Channel
+    from renda.opinions.services import OpinionInput, opinion_submit
+
+    opinion, _ = opinion_submit(
+        actor=None, data=OpinionInput(content="演示之后的新意见", channel=Channel.WEB, consent=True), register_now=True
+    )
+    assert opinion.case_id > Case.objects.exclude(pk=opinion.case_id).order_by("-id").values_list("id", flat=True)[0]

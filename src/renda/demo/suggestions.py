@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.management.color import no_style
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone as dj_timezone
 
@@ -568,6 +570,11 @@ class _Cloner:
                       Evaluation, Timer, Supervision, CaseEvent):  # fmt: skip
             rows = self.rows[model]
             model.objects.bulk_create([model(**r) for r in rows], batch_size=1000)
+        # The rows carry their own ids: move PostgreSQL's id sequences past them, or the next case,
+        # event or suggestion created through the platform would collide with a demo row.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(self.rows)):
+                cursor.execute(sql)
 
 
 # --- Entry point -------------------------------------------------------------------------------------------------
