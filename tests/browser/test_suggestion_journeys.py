@@ -12,7 +12,14 @@ import pytest
 from renda.core.models import Role, User
 from renda.handling.models import CaseState, Commitment
 from renda.registry import services as reg
-from renda.suggestions.models import CoSigner, CoSignStatus, Suggestion, SuggestionSession, SuggestionStatus
+from renda.suggestions.models import (
+    CoSigner,
+    CoSignStatus,
+    Suggestion,
+    SuggestionCategory,
+    SuggestionSession,
+    SuggestionStatus,
+)
 from tests.browser.conftest import PHONE
 from tests.conftest import build_world
 
@@ -33,6 +40,8 @@ def suggestion_world(transactional_db):
     """The shared two-county world, a current session of county A's congress, a second county-A
     deputy (the co-signer) and one account per party of the journey."""
     w = build_world()
+    # An earlier transactional test's flush removes the categories the migration seeded.
+    SuggestionCategory.objects.get_or_create(name="城乡建设")
     session = SuggestionSession.objects.create(
         congress=w.congress_a, title="东风区第十七届人民代表大会第五次会议", period="session", year=2026,
         starts_on=datetime.date(2026, 1, 10), is_current=True,
