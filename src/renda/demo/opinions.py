@@ -203,7 +203,7 @@ class _World:
         )  # fmt: skip
         self.mandates = list(mandates)
         self.deputy: dict[int, dict] = {}
-        for m in self.mandates:  # the deepest congress wins, as responsible_congress does
+        for m in self.mandates:  # the deepest congress wins, as opinion intake does
             d = self.deputy.setdefault(m["deputy_id"], {"id": m["deputy_id"], "name": m["deputy__name"], "depth": -1})
             depth = m["congress__division__path"].count("/")
             if depth > d["depth"]:

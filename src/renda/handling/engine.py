@@ -206,12 +206,7 @@ def active_users(q: Q) -> list[User]:
 
 def front_users(case: Case) -> list[User]:
     """Whoever received the case first: the deputy, the station's liaison staff."""
-    q = Q(pk__in=[])
-    if case.deputy_id:
-        q |= Q(role=Role.DEPUTY, deputy_id=case.deputy_id)
-    if case.station_id:
-        q |= Q(role=Role.STATION_STAFF, station_id=case.station_id)
-    return active_users(q)
+    return front_users_by_case([case]).get(case.pk, [])
 
 
 def front_users_by_case(cases: Iterable[Case]) -> dict[int, list[User]]:
@@ -246,9 +241,7 @@ def congress_users_by_id(congress_ids: Iterable[int | None]) -> dict[int, list[U
 
 
 def congress_users(case: Case) -> list[User]:
-    if not case.congress_id:
-        return []
-    return active_users(Q(role=Role.CONGRESS_STAFF, congress_id=case.congress_id))
+    return congress_users_by_id([case.congress_id]).get(case.congress_id, [])
 
 
 def agency_users(agency_ids: Iterable[int]) -> list[User]:

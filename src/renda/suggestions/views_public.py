@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from renda.handling.models import Assignment, AssignmentStatus
 from renda.public.views import _page, _querystring, _text_param
 from renda.registry.models import Agency, Deputy
+from renda.suggestions.actions import ROLE_ORDER
 from renda.suggestions.models import CoSigner, CoSignStatus, Suggestion, SuggestionCategory, SuggestionSession
 from renda.suggestions.selectors import public_replies
 
@@ -29,7 +30,8 @@ def public_units_prefetch() -> Prefetch:
 def unit_rows(suggestion: Suggestion) -> list[tuple[str, str]]:
     """(role label, unit name), each once, from ``public_units_prefetch``."""
     seen: dict[tuple[str, str], None] = {}
-    for a in getattr(suggestion.case, "public_units", []):
+    units = sorted(getattr(suggestion.case, "public_units", []), key=lambda a: (ROLE_ORDER.get(a.role, 9), a.pk))
+    for a in units:  # 主办 first, as on the console
         seen.setdefault((a.get_role_display(), a.agency.name), None)
     return list(seen)
 
