@@ -173,8 +173,10 @@ def registrar(stop, queue) -> None:
     """The production intake loop: register whatever is waiting, then sleep RENDA_INTAKE_SECONDS."""
     from django.conf import settings
 
+    from renda.core.management.commands.worker import background_priority
     from renda.opinions.intake import opinions_register_all
 
+    background_priority()  # as `renda worker` does
     registered, busy = 0, 0.0
     while True:
         t0 = time.perf_counter()

@@ -101,3 +101,17 @@ def test_openapi_still_builds(client, db):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/opinions" in paths and "/api/v1/opinions/track" in paths
+
+
+def test_departed_deputy_number_reaches_the_successor(client, world):
+    from renda.registry import services as reg
+
+    reg.deputy_update(actor=None, deputy=world.deputy_a, successor=world.city_deputy)
+    assert post(client, body=body(deputy=world.deputy_a.number)).status_code == 201
+    assert Opinion.objects.get().deputy == world.deputy_a  # still serving: their own code
+    reg.deputy_set_active(actor=None, deputy=world.deputy_a, active=False)
+    assert post(client, body=body(deputy=world.deputy_a.number)).status_code == 201
+    assert Opinion.objects.latest("pk").deputy == world.city_deputy
+    reg.deputy_set_active(actor=None, deputy=world.city_deputy, active=False)
+    assert post(client, body=body(deputy=world.deputy_a.number)).status_code == 201
+    assert Opinion.objects.latest("pk").deputy == world.deputy_a  # no serving successor: kept as named

@@ -62,6 +62,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENCY_HANDLER: frozenset({"console", "registry.view", "case.view", "case.handle", "suggestion.view"}),
 }
 
+
+
+def grant(role: str, *perms: str) -> None:
+    """Give ``role`` more capabilities: each domain app grants its own in ``AppConfig.ready()``."""
+    PERMISSIONS[role] = PERMISSIONS.get(role, frozenset()) | frozenset(perms)
+
+
 ScopeRule = Callable[[User], models.Q]
 _SCOPE_RULES: dict[type[models.Model], ScopeRule] = {}
 

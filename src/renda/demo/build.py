@@ -88,6 +88,7 @@ class DemoSummary:
     agency_code: str = ""  # the agency of the ``agency`` account
     opinion_counts: dict[str, int] = field(default_factory=dict)  # opinions by state (``opinions_<state>``)
     suggestion_counts: dict[str, int] = field(default_factory=dict)  # see renda.demo.suggestions
+    extra_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # per EXTRA_STEPS module
 
 
 COUNT_LABELS = {
@@ -108,6 +109,8 @@ COUNT_LABELS = {
     "notifications": "站内通知",
     "suggestions": "代表建议",
 }
+# Later domains, built in this order after 代表建议 (a module that does not exist yet is skipped).
+EXTRA_STEPS = ["notices", "reception", "activities", "circle", "reportback", "ledgers", "insight", "similar", "analysis"]
 OPINIONS = 70_000  # at full scale; scaled by scale² (tests build small cities often); see renda.demo.opinions
 
 
@@ -208,14 +211,36 @@ class _Builder:
             self.rng, count=self.n(SUGGESTIONS, 80), now=timezone.now(), stdout=self.stdout, started=self.started
         )
         self.counts["suggestions"] = summary.suggestion_counts["suggestions"]
+        self.build_extras(summary)
         summary.counts = dict(self.counts)
         audit_record(
             actor=None,
             action=DEMO_MARKER,
-            after={COUNT_LABELS[k]: v for k, v in self.counts.items()},
+            after={COUNT_LABELS.get(k, k): v for k, v in self.counts.items()},
             note=f"生成演示数据（种子 {self.seed}，比例 {self.scale}）",
         )
         return summary
+
+    def build_extras(self, summary: DemoSummary) -> None:
+        """Each later domain's demo data: ``renda.demo.<name>.build(rng, *, now, scale, say) -> dict[str, int]``."""
+        import importlib
+
+        from django.utils import timezone
+
+        for name in EXTRA_STEPS:
+            try:
+                module = importlib.import_module(f"renda.demo.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"renda.demo.{name}":
+                    raise
+                continue
+            self.say(f"正在生成{module.LABEL}…")
+            counts = module.build(self.rng, now=timezone.now(), scale=self.scale, say=self.say)
+            summary.extra_counts[name] = counts
+            labels = getattr(module, "COUNT_LABELS", {})
+            for key, value in counts.items():
+                self.counts[f"{name}.{key}"] = value
+                COUNT_LABELS.setdefault(f"{name}.{key}", f"{module.LABEL}·{labels.get(key, key)}")
 
     def build_divisions(self) -> None:
         places, self.lattice = build_places(self.rng, self.scale)

@@ -217,7 +217,7 @@ def _scripts(year_start_days: float) -> list[Script]:
         Script("submitted", 2, SessionPeriod.INTERIM),
         Script("registered", 8, SessionPeriod.INTERIM),
         Script("declined", 30, SessionPeriod.INTERIM),
-        Script("assigned", 14, SessionPeriod.INTERIM, co=True),
+        Script("assigned", 21, SessionPeriod.INTERIM, co=True),  # room for submit + register steps at any hour
         Script("in_progress", 60, SessionPeriod.INTERIM, co=True, extension=True, key=True),
         Script("in_progress", 50, SessionPeriod.INTERIM, split=True),
         Script("fed_back", 95, SessionPeriod.INTERIM, result="B", co=True),

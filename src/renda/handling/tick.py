@@ -9,6 +9,7 @@ back with it and the next tick retries.
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,19 @@ from renda.handling.models import ACTIVE_ASSIGNMENT, Case, Stage, Timer
 logger = logging.getLogger("renda.tick")
 
 FOLLOW_UP_WORKING_DAYS = 2
+
+_TICK_HOOKS: list[Callable[[datetime.datetime], dict[str, int] | None]] = []
+
+
+def on_tick(func):
+    """Also run ``func(now)`` on every tick (other domains' reminders: reception duty, activities…).
+
+    Each hook must be idempotent and catch up after downtime (mark what it sent); a failing hook
+    is logged and the others still run. Its returned counts are merged into the tick's.
+    """
+    if func not in _TICK_HOOKS:
+        _TICK_HOOKS.append(func)
+    return func
 
 
 def deadlines_tick(now: datetime.datetime | None = None) -> dict[str, int]:
@@ -35,6 +49,14 @@ def deadlines_tick(now: datetime.datetime | None = None) -> dict[str, int]:
     ).exclude(stage=Stage.EVALUATE)  # the evaluation window is the citizen's, not a staff deadline
     for pk in list(remind.order_by("remind_at", "pk").values_list("pk", flat=True)):
         _run(pk, _remind, now, counts)
+    for hook in _TICK_HOOKS:
+        try:
+            for key, value in (hook(now) or {}).items():
+                if value:  # a quiet hook leaves the tick's answer as it was
+                    counts[key] = counts.get(key, 0) + value
+        except Exception:
+            counts["failed"] += 1
+            logger.exception("tick hook %s failed", getattr(hook, "__name__", hook))
     if any(counts.values()):
         logger.info("deadlines tick at %s: %s", now.isoformat(), counts)
     return counts

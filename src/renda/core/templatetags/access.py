@@ -44,6 +44,14 @@ NAV_ITEMS = [
 ]
 
 
+def register_nav(name: str, label: str, prefixes: tuple[str, ...], roles: tuple[str, ...] = ()) -> None:
+    """Add a console list to the navigation (domain apps call this in ``AppConfig.ready()``).
+
+    ``roles``: the roles without ``registry.manage`` who also get the entry."""
+    if all(item[0] != name for item in NAV_ITEMS):
+        NAV_ITEMS.append((name, label, prefixes, roles))
+
+
 @register.filter
 def can(user, perm: str) -> bool:
     """``{% if request.user|can:"registry.manage" %}``"""

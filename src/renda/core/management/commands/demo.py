@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         self.stdout.write("")
-        self.stdout.write("生成的数据：" + "，".join(f"{COUNT_LABELS[k]} {v}" for k, v in summary.counts.items()))
+        self.stdout.write("生成的数据：" + "，".join(f"{COUNT_LABELS.get(k, k)} {v}" for k, v in summary.counts.items()))
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成（用时 {summary.elapsed} 秒）。演示账号："))
         self.stdout.write(f"  {'用户名':<12}  {'密码':<16}  角色 / 范围")
         for account in summary.accounts:

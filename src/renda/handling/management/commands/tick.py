@@ -10,4 +10,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = deadlines_tick()
-        self.stdout.write("，".join(f"{LABELS[k]} {v} 件" for k, v in counts.items()))
+        self.stdout.write("，".join(f"{LABELS.get(k, k)} {v} 件" for k, v in counts.items()))
