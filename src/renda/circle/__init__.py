@@ -1,0 +1,1 @@
+"""履职圈: deputies' duty posts, moderation and the public feed."""

@@ -1,0 +1,1 @@
+"""述职评议: report-back meetings, published reports and constituents' appraisal."""
