@@ -72,6 +72,15 @@ INSTALLED_APPS = [
     "renda.handling",
     "renda.opinions",
     "renda.suggestions",
+    "renda.reception",
+    "renda.activities",
+    "renda.circle",
+    "renda.reportback",
+    "renda.ledgers",
+    "renda.notices",
+    "renda.insight",
+    "renda.similar",
+    "renda.analysis",
     "renda.public",
     "renda.api",
 ]
@@ -266,6 +275,20 @@ RENDA_TICK_SECONDS = envint("RENDA_TICK_SECONDS", 60)  # how often the worker ch
 # RENDA_INTAKE_SECONDS. Inline = register inside the submission itself (tests; a site without a worker).
 RENDA_INTAKE_INLINE = envbool("RENDA_INTAKE_INLINE", str(TESTING))
 RENDA_INTAKE_SECONDS = envint("RENDA_INTAKE_SECONDS", 1)
+RENDA_WORKER_NICE = envint("RENDA_WORKER_NICE", 10)  # the worker yields the CPU to web requests (0 = off)
+
+# --- Duty work and 研判 (read where used; set here so the environment reaches them).
+RENDA_APPRAISAL_RATE_IP = envstr("RENDA_APPRAISAL_RATE_IP", "30/hour")  # 述职评议 online votes per IP
+RENDA_REPLY_MIN_CHARS = envint("RENDA_REPLY_MIN_CHARS", 40)  # a reply shorter than this is flagged 过短
+RENDA_REPLY_MIN_COVERAGE = float(envstr("RENDA_REPLY_MIN_COVERAGE", "0.2"))  # share of key points a reply must touch
+RENDA_REPLY_TEMPLATE_CASES = envint("RENDA_REPLY_TEMPLATE_CASES", 2)  # same text in this many other cases = 套话
+RENDA_REPLY_LATE_WORKING_DAYS = envint("RENDA_REPLY_LATE_WORKING_DAYS", 15)  # late when no deadline is recorded
+RENDA_SIMILAR_DAYS = envint("RENDA_SIMILAR_DAYS", 90)  # how far back near-duplicates are searched
+RENDA_SIMILAR_MIN = float(envstr("RENDA_SIMILAR_MIN", "0.3"))  # minimum estimated similarity shown
+RENDA_SIMILAR_RATE_IP = envstr("RENDA_SIMILAR_RATE_IP", "240/hour")  # citizen form look-ups per IP
+RENDA_HOTSPOT_DAYS = envint("RENDA_HOTSPOT_DAYS", 30)  # reports further apart do not join one hotspot
+RENDA_HOTSPOT_RISE = envint("RENDA_HOTSPOT_RISE", 3)  # new reports in 7 days that make a hotspot "rising"
+RENDA_PRIVATE_ROOT = envstr("RENDA_PRIVATE_ROOT", "") or None  # never served directly; default data/private
 RENDA_RANKING_MIN_EVALUATED = envint("RENDA_RANKING_MIN_EVALUATED", 10)
 RENDA_SUGGESTION_RETURN_DAYS = envint("RENDA_SUGGESTION_RETURN_DAYS", 7)  # working days a unit may return a suggestion
 RENDA_MAX_ATTACHMENT_BYTES = envint("RENDA_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)  # suggestion PDFs/images

@@ -1,7 +1,16 @@
 from django.urls import path
 
+from renda.activities.public_urls import urlpatterns as activities_patterns
+from renda.analysis.public_urls import urlpatterns as analysis_patterns
+from renda.circle.public_urls import urlpatterns as circle_patterns
+from renda.insight.public_urls import urlpatterns as insight_patterns
+from renda.ledgers.public_urls import urlpatterns as ledgers_patterns
+from renda.notices.public_urls import urlpatterns as notices_patterns
 from renda.opinions.public_urls import urlpatterns as opinion_patterns
 from renda.public import views, views_qr
+from renda.reception.public_urls import urlpatterns as reception_patterns
+from renda.reportback.public_urls import urlpatterns as reportback_patterns
+from renda.similar.public_urls import urlpatterns as similar_patterns
 from renda.suggestions.public_urls import urlpatterns as suggestion_patterns
 
 app_name = "public"
@@ -25,3 +34,12 @@ urlpatterns = [
 ]
 urlpatterns += opinion_patterns
 urlpatterns += suggestion_patterns
+urlpatterns += reception_patterns
+urlpatterns += activities_patterns
+urlpatterns += circle_patterns
+urlpatterns += reportback_patterns
+urlpatterns += ledgers_patterns
+urlpatterns += notices_patterns
+urlpatterns += insight_patterns
+urlpatterns += similar_patterns
+urlpatterns += analysis_patterns

@@ -1,0 +1,1 @@
+"""Reply quality flags, keyword and category trends, the monthly analysis."""

@@ -1,0 +1,1 @@
+"""研判: category and agency hints, models trained on staff decisions, the evaluate command."""

@@ -1,0 +1,1 @@
+"""Near-duplicate opinions (merge, follow the existing item) and hotspots (重点约访)."""
