@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from renda.handling.models import OPEN_STATES
 from renda.opinions.models import Opinion
-from renda.similar import hotspots, index
+from renda.similar import hotspots, index, places
 from renda.similar import minhash as mh
 from renda.similar.models import Band, Hotspot, Signature, VisitProposal
 
@@ -27,7 +27,7 @@ def build(rng: random.Random, *, now: datetime.datetime, scale: float, say) -> d
     rows = list(
         Opinion.objects.filter(created_at__gte=since, is_spam=False)
         .order_by("id")
-        .values_list("id", "title", "content", "case__state")
+        .values_list("id", "title", "content", "case__state", "case__division_path", "case__congress_id")
     )
     if not rows:
         return {"indexed": 0, "hotspots": 0, "proposals": 0}
@@ -39,7 +39,9 @@ def build(rng: random.Random, *, now: datetime.datetime, scale: float, say) -> d
     # 可能重复 N: open items before each one that share a band and are similar enough.
     a, b, _ = hotspots.similar_pairs(matrix, None, index.min_similarity())
     dups = np.bincount(b[is_open[a]], minlength=len(ids))  # a < b: a is the earlier (ids grow with time)
-    _insert(ids, matrix, dups)
+    roots = places.congress_roots(r[5] for r in rows)
+    place_paths = [places.place_of(f"{rows[i][1]} {rows[i][2]}", rows[i][4], roots.get(rows[i][5], "")) for i in keep]
+    _insert(ids, matrix, dups, place_paths)
     counts = hotspots.rebuild(now=timezone.now(), notify=True)
     return {
         "indexed": len(ids),
@@ -49,17 +51,21 @@ def build(rng: random.Random, *, now: datetime.datetime, scale: float, say) -> d
     }
 
 
-def _insert(ids: list[int], matrix: np.ndarray, dups: np.ndarray) -> None:
+def _insert(ids: list[int], matrix: np.ndarray, dups: np.ndarray, place_paths: list[str]) -> None:
     """Plain multi-row INSERTs (no model instances: a million band rows at full scale)."""
     quote = connection.ops.quote_name
     sig_sql = (
         f"INSERT INTO {quote(Signature._meta.db_table)} ({quote('opinion_id')}, {quote('minhash')}, "
-        f"{quote('duplicates')}, {quote('clustered')}) VALUES (%s, %s, %s, %s)"
+        f"{quote('duplicates')}, {quote('clustered')}, {quote('place_path')}) VALUES (%s, %s, %s, %s, %s)"
     )
     band_sql = f"INSERT INTO {quote(Band._meta.db_table)} ({quote('key')}, {quote('opinion_id')}) VALUES (%s, %s)"
     keys = mh.band_keys(matrix).tolist()
     with connection.cursor() as cursor:
         cursor.executemany(
-            sig_sql, [(pk, mh.to_bytes(s), int(d), True) for pk, s, d in zip(ids, matrix, dups.tolist(), strict=True)]
+            sig_sql,
+            [
+                (pk, mh.to_bytes(s), int(d), True, p)
+                for pk, s, d, p in zip(ids, matrix, dups.tolist(), place_paths, strict=True)
+            ],
         )
         cursor.executemany(band_sql, [(k, pk) for pk, row in zip(ids, keys, strict=True) for k in row])

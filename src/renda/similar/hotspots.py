@@ -43,7 +43,7 @@ from renda.core.notifications import DEFAULT_TEMPLATES, notification_rows
 from renda.handling.engine import congress_users_by_id
 from renda.opinions.models import Opinion
 from renda.registry.models import Division, Station, StationDeputy
-from renda.similar import index
+from renda.similar import index, places
 from renda.similar import minhash as mh
 from renda.similar.models import (
     Follower,
@@ -104,10 +104,12 @@ def on_registered(opinions: list[Opinion]) -> None:
 
     if not opinions:
         return
-    matrix, ok = mh.signatures([index.opinion_text(o) for o in opinions])
+    texts = [index.opinion_text(o) for o in opinions]
+    matrix, ok = mh.signatures(texts)
     rows = [i for i in range(len(opinions)) if ok[i]]
     if not rows:
         return
+    place_of = places.places_for([opinions[i] for i in rows], [texts[i] for i in rows])
     ids = [opinions[i].pk for i in rows]
     matrix = matrix[rows]
     sigs = dict(zip(ids, matrix, strict=True))
@@ -128,7 +130,7 @@ def on_registered(opinions: list[Opinion]) -> None:
     from renda.similar.models import Band
 
     Band.objects.filter(opinion_id__in=ids).delete()
-    index.store(ids, matrix, duplicates=dups.tolist())
+    index.store(ids, matrix, duplicates=dups.tolist(), places=place_of)
 
 
 def cluster_pending(now: datetime.datetime | None = None, *, limit: int = 2000) -> int:
@@ -143,7 +145,8 @@ def cluster_pending(now: datetime.datetime | None = None, *, limit: int = 2000) 
     info = {
         row["pk"]: row
         for row in Opinion.objects.filter(pk__in=ids).values(
-            "pk", "created_at", "is_spam", "case__state", "case__congress_id", "case__division_path"
+            "pk", "created_at", "is_spam", "case__state", "case__congress_id", "case__division_path",
+            "similar_signature__place_path",
         )
     }
     links = {q: [pk for pk, s in found if pk in sigs and pk < q or pk not in sigs]
@@ -162,7 +165,11 @@ def _linked(a: dict | None, b: dict | None) -> bool:
         return False
     if abs((a["created_at"] - b["created_at"]).total_seconds()) > window_days() * 86400:
         return False
-    return _place_ok(a["case__division_path"], b["case__division_path"])
+    return _place_ok(_place(a), _place(b))
+
+
+def _place(row: dict) -> str:
+    return row.get("similar_signature__place_path") or row["case__division_path"] or ""
 
 
 def _grow(links: dict[int, list[int]]) -> None:
@@ -264,13 +271,14 @@ def rebuild(*, now: datetime.datetime | None = None, notify: bool = True) -> dic
     since = now - datetime.timedelta(days=window_days())
     rows = list(
         Signature.objects.filter(opinion__created_at__gte=since, opinion__is_spam=False)
-        .values_list("opinion_id", "minhash", "opinion__case__congress_id", "opinion__case__division_path")
+        .values_list("opinion_id", "minhash", "opinion__case__congress_id", "place_path",
+                     "opinion__case__division_path")
     )
     if not rows:
         return {"hotspots": 0, "members": 0}
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     sigs = np.stack([mh.from_bytes(r[1]) for r in rows])
-    groups = np.array([_place_key(r[2], r[3] or "") for r in rows], dtype=np.int64)
+    groups = np.array([_place_key(r[2], r[3] or r[4] or "") for r in rows], dtype=np.int64)
     labels = components(ids, sigs, groups)
     clusters: dict[int, list[int]] = defaultdict(list)
     for pk, label in zip(ids.tolist(), labels.tolist(), strict=True):
@@ -309,8 +317,9 @@ def refresh(hotspots, *, now: datetime.datetime | None = None, notify: bool = Tr
     by_id = {h.pk: h for h in hotspots}
     rows = list(
         HotspotMember.objects.filter(hotspot_id__in=list(by_id)).values_list(
-            "hotspot_id", "opinion_id", "opinion__created_at", "opinion__division_id",
+            "hotspot_id", "opinion_id", "opinion__created_at", "opinion__division__path",
             "opinion__case__congress_id", "opinion__title", "opinion__content",
+            "opinion__similar_signature__place_path",
         )
     )
     supporters = dict(
@@ -318,11 +327,12 @@ def refresh(hotspots, *, now: datetime.datetime | None = None, notify: bool = Tr
         .values("opinion__hotspot_member__hotspot_id").annotate(n=Count("id"))
         .values_list("opinion__hotspot_member__hotspot_id", "n")
     )
+    rows = [(*r[:3], r[7] or r[3], *r[4:7]) for r in rows]  # the effective place (text-named or own)
     per: dict[int, list] = defaultdict(list)
     for row in rows:
         per[row[0]].append(row)
     sig_of = index._signatures([r[1] for r in rows]) if rows else {}
-    divisions = Division.objects.in_bulk({r[3] for r in rows if r[3]})
+    divisions = Division.objects.in_bulk({r[3] for r in rows if r[3]}, field_name="path")
     recent_since = now - datetime.timedelta(days=RECENT_DAYS)
     rising = []
     for pk, h in by_id.items():

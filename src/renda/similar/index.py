@@ -38,27 +38,13 @@ def opinion_text(opinion: Opinion) -> str:
     return f"{opinion.title} {opinion.content}"
 
 
-def index_opinions(opinions: list[Opinion]) -> dict[int, np.ndarray]:
-    """Store the signatures and band keys of ``opinions`` (idempotent); returns id → signature."""
-    if not opinions:
-        return {}
-    matrix, ok = mh.signatures([opinion_text(o) for o in opinions])
-    sigs = {o.pk: matrix[i] for i, o in enumerate(opinions) if ok[i]}
-    if not sigs:
-        return sigs
-    ids = list(sigs)
-    Band.objects.filter(opinion_id__in=ids).delete()
-    Signature.objects.filter(opinion_id__in=ids).delete()
-    store(ids, np.stack([sigs[pk] for pk in ids]))
-    return sigs
-
-
-def store(ids: list[int], matrix: np.ndarray, *, duplicates=None, batch_size: int = 5000) -> None:
-    """Insert signatures and band rows for new ``ids`` (no clean-up)."""
+def store(ids: list[int], matrix: np.ndarray, *, duplicates=None, places=None, batch_size: int = 5000) -> None:
+    """Insert signatures (with count of near-duplicates and effective place) and band rows for new ``ids``."""
     duplicates = duplicates or [0] * len(ids)
+    places = places or [""] * len(ids)
     Signature.objects.bulk_create(
-        [Signature(opinion_id=pk, minhash=mh.to_bytes(s), duplicates=d)
-         for pk, s, d in zip(ids, matrix, duplicates, strict=True)],
+        [Signature(opinion_id=pk, minhash=mh.to_bytes(s), duplicates=d, place_path=p)
+         for pk, s, d, p in zip(ids, matrix, duplicates, places, strict=True)],
         batch_size=batch_size,
     )
     keys = mh.band_keys(matrix)

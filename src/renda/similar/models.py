@@ -14,6 +14,8 @@ class Signature(models.Model):
     minhash = models.BinaryField()
     duplicates = models.PositiveIntegerField("可能重复", default=0)  # open near-duplicates found when indexed
     clustered = models.BooleanField("已归入热点计算", default=False, db_index=True)
+    # the opinion's own division, or the registry township/village its text names under it (places.py)
+    place_path = models.CharField("地点", max_length=255, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "文本指纹"
