@@ -104,3 +104,13 @@ def test_accept_and_dismiss_through_the_console(world, login):
     assert proposal.status == ProposalStatus.ACCEPTED and proposal.note == "周三约访"
     response = login(world.staff_a).post(reverse("console:similar_hotspot_close", args=[h.pk]), follow=True)
     assert "已关闭该热点" in response.content.decode()
+
+
+def test_hotspot_page_shows_a_map_where_the_place_has_coordinates(world, login):
+    h = hotspot(world)
+    url = reverse("console:similar_hotspot_detail", args=[h.pk])
+    assert 'id="station-map"' not in login(world.staff_a).get(url).content.decode()
+    world.village_a.latitude, world.village_a.longitude = 45.1, 125.2
+    world.village_a.save(update_fields=["latitude", "longitude"])
+    page = login(world.staff_a).get(url).content.decode()
+    assert 'id="station-map"' in page and 'data-lat="45.100000"' in page and "leaflet.js" in page

@@ -94,7 +94,7 @@ def _querystring(request) -> str:
     return params.urlencode()
 
 
-def _map_settings() -> dict[str, Any]:
+def map_settings() -> dict[str, Any]:
     return {
         "tile_url": settings.RENDA_MAP_TILE_URL,
         "tile_attribution": settings.RENDA_MAP_TILE_ATTRIBUTION,
@@ -222,7 +222,7 @@ def station_detail(request, code: str):
             "checklist": checklist,
             "checklist_met": sum(1 for c in checklist if c.met),
             "has_location": station.latitude is not None and station.longitude is not None,
-            "map": _map_settings(),
+            "map": map_settings(),
             "kind_color": KIND_COLORS.get(station.kind, "#555"),
             "figures": public_figures(station),
         },
@@ -234,7 +234,7 @@ def map_page(request):
     return render(
         request,
         "public/map.html",
-        {"map": _map_settings(), "kinds": StationKind.choices},
+        {"map": map_settings(), "kinds": StationKind.choices},
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core.access import get_scoped_or_404, has_perm, restrict, staff_required
 from renda.core.lists import Column, Filter, ListSpec, field_filter, run_list
+from renda.public.views import map_settings
 from renda.registry.models import Division, DivisionLevel
 from renda.registry.selectors import subtree_q
 from renda.registry.views_base import error_messages
@@ -101,6 +102,7 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposals": list(selectors.proposals(request.user).filter(hotspot=hotspot)),
         "can_manage": has_perm(request.user, "similar.manage"),
         "center": center,
+        "map": map_settings(),
     }
     return render(request, "similar/hotspot_detail.html", ctx)
 
