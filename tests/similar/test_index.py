@@ -60,3 +60,25 @@ def test_search_is_a_fixed_number_of_queries(world, django_assert_max_num_querie
     with django_assert_max_num_queries(4):
         items = index.similar_to_text(LAMP.format(n=7))
     assert len(items) == 5
+
+
+def test_batch_candidates_match_a_plain_count_of_shared_bands():
+    import random
+    from collections import Counter
+
+    import numpy as np
+
+    from renda.similar.index import CANDIDATES, _top_candidates
+
+    rng = random.Random(3)
+    keys = list(range(1, 40))
+    rows = np.array([(rng.choice(keys), rng.randrange(1, 300)) for _ in range(3000)], dtype=np.int64)
+    rows = np.unique(rows, axis=0)
+    qids = [5, 17, 250, 999]
+    qkeys = np.array([rng.sample(keys, 20) for _ in qids], dtype=np.int64)
+    top = _top_candidates(qids, qkeys, rows)
+    for q, ks in zip(qids, qkeys.tolist(), strict=True):
+        shared = Counter(int(o) for k, o in rows.tolist() if k in ks and o != q)
+        expected = sorted(shared, key=lambda o: (-shared[o], -o))[:CANDIDATES]
+        assert top[q] == expected
+    assert _top_candidates(qids, qkeys, np.empty((0, 2), dtype=np.int64)) == {q: [] for q in qids}

@@ -24,7 +24,13 @@ from renda.registry.models import Congress, Division, Mandate, Station
 
 logger = logging.getLogger("renda.intake")
 
-BATCH = 500
+BATCH = 500  # opinions per registration transaction (PostgreSQL)
+SQLITE_BATCH = 100  # SQLite has one writer: a batch holds the write lock for its whole transaction
+
+
+def batch_size() -> int:
+    """Smaller batches on SQLite let citizen submissions in between two of them."""
+    return SQLITE_BATCH if connection.vendor == "sqlite" else BATCH
 
 RegisteredHook = Callable[[list[Opinion]], None]
 _AFTER_REGISTER: list[RegisteredHook] = []
@@ -54,14 +60,17 @@ def pending_count() -> int:
     return Opinion.objects.filter(case__isnull=True).count()
 
 
-def opinions_register(*, limit: int = BATCH, ids: Iterable[int] | None = None) -> int:
+def opinions_register(*, limit: int | None = None, ids: Iterable[int] | None = None) -> int:
     """Register up to ``limit`` waiting opinions (or exactly ``ids``); returns how many were registered."""
     with transaction.atomic():
         qs = Opinion.objects.filter(case__isnull=True).order_by("id")
         if ids is not None:
-            qs = qs.filter(pk__in=list(ids))
+            ids = list(ids)
+            qs = qs.filter(pk__in=ids)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
+        if limit is None:
+            limit = len(set(ids)) if ids is not None else batch_size()
         opinions = list(qs.select_related("category")[:limit])
         if not opinions:
             return 0
@@ -70,7 +79,7 @@ def opinions_register(*, limit: int = BATCH, ids: Iterable[int] | None = None) -
     return len(opinions)
 
 
-def opinions_register_all(*, limit: int = BATCH) -> int:
+def opinions_register_all(*, limit: int | None = None) -> int:
     """Register everything waiting, batch by batch (the worker's loop and ``renda tick`` call this)."""
     total = 0
     while done := opinions_register(limit=limit):

@@ -86,7 +86,8 @@ class Opinion(models.Model):
     latitude = models.FloatField("纬度", null=True, blank=True)
     longitude = models.FloatField("经度", null=True, blank=True)
     citizen_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True, db_index=True)
+    # no index: look-ups go by 查询码 first; every index costs each submission (intake throughput)
+    phone = models.CharField("手机号", max_length=20, blank=True)
     phone_verified = models.BooleanField("手机号已验证", default=False)
     anonymous = models.BooleanField("匿名", default=False)
     consent_at = models.DateTimeField("同意隐私说明时间", null=True, blank=True)
@@ -110,6 +111,7 @@ class Opinion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # never filtered on; accounts are deactivated, not deleted
     )
     created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
     client_ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
