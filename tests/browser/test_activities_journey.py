@@ -103,6 +103,7 @@ def test_qr_checkin_and_compliance(browser, live_server, activity_world, shot):
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.HELD
     shot(desk, "activities-04-staff-attendance")
+    desk.get_by_role("navigation").get_by_text("家站点履职").click()  # the grouped menu opens
     desk.get_by_role("navigation").get_by_role("link", name="履职达标").click()
     desk.wait_for_load_state()
     desk.locator("#deputies table").wait_for()

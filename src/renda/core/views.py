@@ -22,11 +22,11 @@ def logout_view(request):
 
 @staff_required("console")
 def home(request):
-    from renda.core.templatetags.access import nav_items
+    from renda.core.templatetags.access import nav_links
     from renda.registry.models import Agency, Deputy, Station
 
     stats = []
-    visible = {item["url"] for item in nav_items(request)}
+    visible = {item["url"] for item in nav_links(request)}
     for list_name, model, label in (
         ("deputy_list", Deputy, "在册代表"),
         ("station_list", Station, "家站点"),

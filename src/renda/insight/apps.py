@@ -19,4 +19,4 @@ class InsightConfig(AppConfig):
         access.grant(Role.DEPUTY, "insight.view", "insight.decide")
         after_register(services.hints_after_register)
         on_tick(services.retrain_tick)
-        register_nav("insight_models", "研判模型", ("insight_",))
+        register_nav("insight_models", "研判模型", ("insight_",), group="insight")

@@ -20,5 +20,5 @@ class SimilarConfig(AppConfig):
         hooks.install()  # after renda.opinions (earlier in INSTALLED_APPS) registered its hooks
         after_register(hotspots.on_registered)
         on_tick(hotspots.tick)
-        register_nav("similar_hotspot_list", "热点问题", ("similar_hotspot_",), (Role.STATION_STAFF, Role.DEPUTY))
-        register_nav("similar_proposal_list", "重点约访", ("similar_proposal_",), (Role.STATION_STAFF, Role.DEPUTY))
+        register_nav("similar_hotspot_list", "热点问题", ("similar_hotspot_",), (Role.STATION_STAFF, Role.DEPUTY), group="insight")
+        register_nav("similar_proposal_list", "重点约访", ("similar_proposal_",), (Role.STATION_STAFF, Role.DEPUTY), group="insight")

@@ -9,47 +9,60 @@ from renda.core.models import Role
 
 register = template.Library()
 
-# (url name, label, url-name prefixes that mark it active, roles without registry.manage who still get it)
+# Menu groups, in order; an item with group "" is shown on its own next to 首页.
+NAV_GROUPS = [
+    ("handling", "意见办理"),
+    ("suggestions", "代表建议"),
+    ("duty", "家站点履职"),
+    ("insight", "研判分析"),
+    ("registry", "代表与家站点"),
+    ("config", "系统配置"),
+]
+
+# (url name, label, url-name prefixes that mark it active, roles without registry.manage who still get it, group)
 NAV_ITEMS = [
-    ("opinion_list", "群众意见", ("opinion_",), (Role.STATION_STAFF, Role.DEPUTY)),
-    ("triage", "待交办", ("triage",), ()),
-    ("agency_inbox", "承办件", ("agency_inbox", "assignment_"), (Role.AGENCY_HANDLER,)),
-    ("extension_list", "延期审批", ("extension_",), ()),
-    ("supervision_list", "督办", ("supervision_",), ()),
-    ("figures", "办理成效", ("figures",), (Role.STATION_STAFF, Role.DEPUTY, Role.AGENCY_HANDLER)),
+    ("notification_list", "通知", ("notification_",), (Role.STATION_STAFF, Role.DEPUTY, Role.AGENCY_HANDLER), ""),
+    ("opinion_list", "群众意见", ("opinion_",), (Role.STATION_STAFF, Role.DEPUTY), "handling"),
+    ("triage", "待交办", ("triage",), (), "handling"),
+    ("agency_inbox", "承办件", ("agency_inbox", "assignment_"), (Role.AGENCY_HANDLER,), "handling"),
+    ("extension_list", "延期审批", ("extension_",), (), "handling"),
+    ("supervision_list", "督办", ("supervision_",), (), "handling"),
+    ("figures", "办理成效", ("figures",), (Role.STATION_STAFF, Role.DEPUTY, Role.AGENCY_HANDLER), "handling"),
     ("suggestion_list", "代表建议", ("suggestion_list", "suggestion_detail", "suggestion_action", "suggestion_create",
                                      "suggestion_edit", "suggestion_cosigners", "suggestion_from_opinion"),
-     (Role.DEPUTY, Role.AGENCY_HANDLER)),
-    ("commitment_list", "承诺事项", ("commitment_",), (Role.AGENCY_HANDLER,)),
-    ("suggestion_figures", "建议办理成效", ("suggestion_figures",), (Role.DEPUTY, Role.AGENCY_HANDLER)),
-    ("suggestion_report", "建议年度报告", ("suggestion_report",), ()),
-    ("suggestion_import", "导入代表建议", ("suggestion_import",), ()),
-    ("notification_list", "通知", ("notification_",), (Role.STATION_STAFF, Role.DEPUTY, Role.AGENCY_HANDLER)),
-    ("division_list", "行政区划", ("division_",), ()),
-    ("congress_list", "人大与届次", ("congress_", "term_"), (Role.DEPUTY,)),
-    ("deputy_list", "代表", ("deputy_", "mandate_"), (Role.STATION_STAFF, Role.DEPUTY)),
-    ("station_list", "家站点", ("station_",), (Role.STATION_STAFF, Role.DEPUTY)),
-    ("grid_list", "网格", ("grid_",), (Role.STATION_STAFF, Role.DEPUTY)),
-    ("agency_list", "承办单位", ("agency_",), (Role.AGENCY_HANDLER,)),
-    ("import_list", "批量导入", ("import_",), ()),
-    ("taxonomy_list", "意见分类", ("taxonomy_",), ()),
-    ("stage_limit_list", "办理时限", ("stage_limit_",), ()),
-    ("suggestion_session_list", "会次", ("suggestion_session_",), ()),
-    ("key_topic_list", "重点督办专题", ("key_topic_",), ()),
-    ("suggestion_category_list", "建议分类", ("suggestion_category_",), ()),
-    ("motion_threshold_list", "议案联名人数", ("motion_threshold_",), ()),
-    ("result_category_list", "答复类别", ("result_category_",), ()),
-    ("template_list", "消息模板", ("template_",), ()),
-    ("blocked_phone_list", "屏蔽号码", ("blocked_phone_",), ()),
+     (Role.DEPUTY, Role.AGENCY_HANDLER), "suggestions"),
+    ("commitment_list", "承诺事项", ("commitment_",), (Role.AGENCY_HANDLER,), "suggestions"),
+    ("suggestion_figures", "建议办理成效", ("suggestion_figures",), (Role.DEPUTY, Role.AGENCY_HANDLER), "suggestions"),
+    ("suggestion_report", "建议年度报告", ("suggestion_report",), (), "suggestions"),
+    ("suggestion_import", "导入代表建议", ("suggestion_import",), (), "suggestions"),
+    ("division_list", "行政区划", ("division_",), (), "registry"),
+    ("congress_list", "人大与届次", ("congress_", "term_"), (Role.DEPUTY,), "registry"),
+    ("deputy_list", "代表", ("deputy_", "mandate_"), (Role.STATION_STAFF, Role.DEPUTY), "registry"),
+    ("station_list", "家站点", ("station_",), (Role.STATION_STAFF, Role.DEPUTY), "registry"),
+    ("grid_list", "网格", ("grid_",), (Role.STATION_STAFF, Role.DEPUTY), "registry"),
+    ("agency_list", "承办单位", ("agency_",), (Role.AGENCY_HANDLER,), "registry"),
+    ("import_list", "批量导入", ("import_",), (), "registry"),
+    ("taxonomy_list", "意见分类", ("taxonomy_",), (), "config"),
+    ("stage_limit_list", "办理时限", ("stage_limit_",), (), "config"),
+    ("suggestion_session_list", "会次", ("suggestion_session_",), (), "config"),
+    ("key_topic_list", "重点督办专题", ("key_topic_",), (), "config"),
+    ("suggestion_category_list", "建议分类", ("suggestion_category_",), (), "config"),
+    ("motion_threshold_list", "议案联名人数", ("motion_threshold_",), (), "config"),
+    ("result_category_list", "答复类别", ("result_category_",), (), "config"),
+    ("template_list", "消息模板", ("template_",), (), "config"),
+    ("blocked_phone_list", "屏蔽号码", ("blocked_phone_",), (), "config"),
 ]
 
 
-def register_nav(name: str, label: str, prefixes: tuple[str, ...], roles: tuple[str, ...] = ()) -> None:
+def register_nav(
+    name: str, label: str, prefixes: tuple[str, ...], roles: tuple[str, ...] = (), group: str = "duty"
+) -> None:
     """Add a console list to the navigation (domain apps call this in ``AppConfig.ready()``).
 
-    ``roles``: the roles without ``registry.manage`` who also get the entry."""
+    ``roles``: the roles without ``registry.manage`` who also get the entry; ``group``: its menu
+    (a key of ``NAV_GROUPS``)."""
     if all(item[0] != name for item in NAV_ITEMS):
-        NAV_ITEMS.append((name, label, prefixes, roles))
+        NAV_ITEMS.append((name, label, prefixes, roles, group))
 
 
 @register.filter
@@ -69,25 +82,47 @@ def id_number_for(value: str, user) -> str:
     return masking.id_number_for(user, value)
 
 
-@register.simple_tag
-def nav_items(request) -> list[dict]:
-    """``{% nav_items request as items %}``: the console lists this user may open, the current one marked."""
+def nav_links(request) -> list[dict]:
+    """The console lists this user may open, in menu order: ``url``, ``label``, ``active``, ``group``."""
     user = request.user
     if not has_perm(user, "registry.view"):
         return []
     manager = has_perm(user, "registry.manage")
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match and match.namespace == "console" else ""
-    items = [{"url": reverse("console:home"), "label": "首页", "active": current == "home"}]
-    for name, label, prefixes, roles in NAV_ITEMS:
+    links = [{"url": reverse("console:home"), "label": "首页", "active": current == "home", "group": ""}]
+    for name, label, prefixes, roles, group in NAV_ITEMS:
         if manager or user.role in roles:
             try:
                 url = reverse(f"console:{name}")
             except NoReverseMatch:  # a page not (yet) installed
                 continue
             active = bool(current) and current.startswith(prefixes)
-            items.append({"url": url, "label": label, "active": active})
-    return items
+            links.append({"url": url, "label": label, "active": active, "group": group})
+    return links
+
+
+@register.simple_tag
+def nav_items(request) -> list[dict]:
+    """``{% nav_items request as entries %}``: the navigation, each entry a link (``url``, ``label``,
+    ``active``) or, for a group of two or more links, a menu (``label``, ``active``, ``links``; not ``items``,
+    which a template would resolve to ``dict.items``)."""
+    links = nav_links(request)
+    loose = [link for link in links if not link["group"]]
+    grouped: dict[str, list[dict]] = {}
+    for link in links:
+        if link["group"]:
+            grouped.setdefault(link["group"], []).append(link)
+    entries = list(loose)
+    labels = dict(NAV_GROUPS)
+    for key in [k for k, _ in NAV_GROUPS] + [k for k in grouped if k not in labels]:
+        items = grouped.get(key, [])
+        if len(items) == 1:
+            entries.append(items[0])
+        elif items:
+            entries.append({"label": labels.get(key, "其他"), "links": items,
+                            "active": any(i["active"] for i in items)})  # fmt: skip
+    return entries
 
 
 @register.filter
