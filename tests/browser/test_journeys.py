@@ -32,6 +32,10 @@ def test_citizen_on_a_phone_finds_the_map_and_a_deputy(demo_city, live_server, p
     page.goto(live_server.url + "/")
     assert "代表" in page.title() or page.locator("h1").count()
     shot(page, "01-home-phone")
+    page.get_by_role("navigation", name="主导航").get_by_text("更多").click()  # the less frequent pages
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="信息公开").wait_for()
+    shot(page, "01b-home-phone-more-menu")
+    page.get_by_role("navigation", name="主导航").get_by_text("更多").click()
 
     page.get_by_role("link", name="分布图").first.click()
     # Stations and outlines are drawn on a canvas; the status line counts the stations shown.
