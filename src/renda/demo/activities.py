@@ -25,6 +25,7 @@ from renda.core.models import User
 from renda.registry.models import Congress, CongressLevel, Station, StationDeputy
 
 LABEL = "履职活动"
+COUNT_LABELS = {"standards": "量化标准", "plans": "活动计划", "activities": "履职活动", "participants": "参加代表"}  # the demo summary's words
 
 KIND_WEIGHTS = [
     (ActivityKind.STUDY, 3),

@@ -22,6 +22,7 @@ from renda.opinions.models import Opinion
 from renda.registry.models import Congress, CongressLevel
 
 LABEL = "研判分析"
+COUNT_LABELS = {"opinion_terms": "意见关键词", "reply_checks": "答复质量检查", "monthly_reports": "月度分析"}  # the demo summary's words
 MONTHS = 3  # full months analysed before the current one
 DEMO_COUNTY_CODE = "990102"
 

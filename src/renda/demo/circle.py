@@ -18,6 +18,7 @@ from renda.core.models import Role, User
 from renda.registry.models import StationDeputy
 
 LABEL = "履职圈动态"
+COUNT_LABELS = {"posts": "动态", "images": "图片", "posts_draft": "草稿动态", "posts_pending": "待审核动态", "posts_published": "已发布动态", "posts_hidden": "已隐藏动态", "posts_rejected": "未通过动态"}  # the demo summary's words
 FULL_COUNT = 400
 PICTURES = 12
 

@@ -16,6 +16,7 @@ from renda.opinions.models import Category, Opinion
 from renda.registry.models import Agency
 
 LABEL = "研判建议"
+COUNT_LABELS = {"rules": "关键词规则", "models": "研判模型", "hinted_opinions": "有提示的意见", "hints": "提示"}  # the demo summary's words
 
 # (keywords, category name, agency name fragment): platform-wide and for the demo county.
 RULES = [

@@ -25,6 +25,7 @@ from renda.registry.models import Congress, CongressLevel, Mandate, MandateStatu
 from renda.registry.selectors import subtree_q
 
 LABEL = "信息发布与精准推送"
+COUNT_LABELS = {"notices": "信息", "pushes": "推送", "recipients": "推送对象", "themes": "主题", "tags": "代表标签"}  # the demo summary's words
 
 THEMES = ["乡村振兴", "营商环境", "民生实事", "生态环保", "基层治理", "法治建设"]
 TAGS = ["法律界", "企业界", "教育界", "医疗卫生界", "农业农村界", "社区工作者"]

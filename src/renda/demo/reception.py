@@ -40,6 +40,7 @@ from renda.reception.rules import plan_dates
 from renda.registry.models import Station, StationDeputy
 
 LABEL = "选民接待日"
+COUNT_LABELS = {"plans": "接待计划", "days": "接待日", "shifts": "排班", "bookings": "预约", "visits": "来访登记", "linked_opinions": "转入意见"}  # the demo summary's words
 PAST_DAYS = 330
 AHEAD_DAYS = 35
 

@@ -25,6 +25,7 @@ from renda.reportback.models import (
 )
 
 LABEL = "述职评议"
+COUNT_LABELS = {"meetings": "述职会议", "reports": "述职报告", "appraisals": "评议票"}  # the demo summary's words
 BATCH = 2000
 
 OPENINGS = [

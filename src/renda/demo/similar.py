@@ -20,6 +20,7 @@ from renda.similar import minhash as mh
 from renda.similar.models import Band, Hotspot, Signature, VisitProposal
 
 LABEL = "重复与热点"
+COUNT_LABELS = {"indexed": "已索引意见", "hotspots": "热点问题", "members": "热点内意见", "proposals": "约访建议"}  # the demo summary's words
 
 
 def build(rng: random.Random, *, now: datetime.datetime, scale: float, say) -> dict[str, int]:
