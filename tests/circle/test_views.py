@@ -155,3 +155,36 @@ def test_console_home_tells_moderators_what_waits(world, login):
     assert "条代表履职圈动态待审核" in login(world.station_staff_a).get(reverse("console:home")).content.decode()
     assert "条代表履职圈动态待审核" not in login(world.staff_b).get(reverse("console:home")).content.decode()
     assert "条代表履职圈动态待审核" not in login(world.deputy_user_a).get(reverse("console:home")).content.decode()
+
+
+def test_pictures_and_videos_are_served_only_where_the_post_may_be_seen(world, client, login):
+    from django.urls import reverse
+
+    from renda.circle import services
+    from tests.circle.helpers import mp4_bytes, png, upload
+
+    p = services.post_create(actor=world.deputy_user_a, text="走访光明社区。", images=[png("a.png")])
+    image = p.images.get()
+    from django.conf import settings
+
+    assert not image.image.path.startswith(str(settings.MEDIA_ROOT))  # not under the served /media/
+    public = reverse("public:circle_image", args=[image.pk])
+    console = reverse("console:circle_media", args=["image", image.pk])
+    assert client.get(public).status_code == 404  # pending moderation: not public yet
+    owner = login(world.deputy_user_a).get(console)
+    assert owner.status_code == 200 and owner["Content-Type"] == "image/jpeg" and "private" in owner["Cache-Control"]
+    assert login(world.station_staff_a).get(console).status_code == 200  # member (moderator)
+    assert login(world.staff_b).get(console).status_code == 404  # outsider
+    services.post_approve(actor=world.station_staff_a, post=p)
+    client.logout()
+    response = client.get(public)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+    services.post_hide(actor=world.staff_a, post=p, reason="含个人信息")
+    assert client.get(public).status_code == 404  # hidden: its pictures go with it
+
+    v = services.post_create(actor=world.deputy_user_a, text="视频", video=upload(mp4_bytes(5), "v.mp4", "video/mp4"))
+    assert client.get(reverse("public:circle_video", args=[v.pk])).status_code == 404
+    services.post_approve(actor=world.station_staff_a, post=v)
+    video = client.get(reverse("public:circle_video", args=[v.pk]))
+    assert video.status_code == 200 and video["Content-Type"] == "video/mp4"
+    assert login(world.staff_b).get(reverse("console:circle_media", args=["video", v.pk])).status_code == 404

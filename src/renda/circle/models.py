@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from renda.registry.models_import import private_storage
+
 MAX_TEXT = 2000
 MAX_IMAGES = 9
 
@@ -70,7 +72,8 @@ class Post(models.Model):
 
 class PostImage(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField("图片", upload_to="circle/%Y/%m/")
+    # private: served by views that check the post may be seen (a hidden post's pictures go with it)
+    image = models.ImageField("图片", upload_to="circle/%Y/%m/", storage=private_storage)
     position = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:
@@ -84,7 +87,7 @@ class PostImage(models.Model):
 
 class PostVideo(models.Model):
     post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="video")
-    file = models.FileField("视频", upload_to="circle/video/%Y/%m/")
+    file = models.FileField("视频", upload_to="circle/video/%Y/%m/", storage=private_storage)
     content_type = models.CharField("格式", max_length=20)
     size = models.PositiveBigIntegerField("大小（字节）")
     duration = models.FloatField("时长（秒）")

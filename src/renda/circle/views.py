@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from renda.circle import activities, selectors, services
 from renda.circle.forms import PostForm
-from renda.circle.models import MAX_IMAGES, PostStatus
+from renda.circle.media import media_response
+from renda.circle.models import MAX_IMAGES, PostImage, PostStatus, PostVideo
 from renda.core.access import has_perm, staff_required
 from renda.core.audit import history_for
 from renda.core.lists import Column, ListSpec, field_filter, run_list
@@ -159,3 +160,22 @@ def circle_post_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if nxt.startswith("/console/") and "//" not in nxt:
         return redirect(nxt)
     return redirect("console:circle_post_detail", pk=post.pk)
+
+
+@staff_required("circle.view")
+def circle_media(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A post's picture (``kind`` = image, ``pk`` the picture) or video (``kind`` = video, ``pk`` the post)
+    for the console: whoever may open the post may see its media, in any state."""
+    if kind == "image":
+        image = PostImage.objects.filter(pk=pk).first()
+        if image is None:
+            raise Http404("图片不存在。")
+        selectors.post_get(request.user, image.post_id)  # scope check: 404 outside it
+        return media_response(image.image, public=False)
+    if kind == "video":
+        post = selectors.post_get(request.user, pk)
+        video = PostVideo.objects.filter(post=post).first()
+        if video is None:
+            raise Http404("视频不存在。")
+        return media_response(video.file, public=False)
+    raise Http404("不支持的文件类型。")

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from renda.circle import activities, selectors
+from renda.circle.media import media_response
+from renda.circle.models import PostImage, PostVideo
 from renda.registry.models import Deputy, Station
 
 PAGE_SIZE = 12
@@ -56,3 +58,20 @@ def circle_grid(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("没有找到该网格。")
     deputies = list(selectors.grid_public_deputies(grid))
     return render(request, "circle/public/grid.html", {"grid": grid, "deputies": deputies})
+
+
+@require_GET
+def circle_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published post's picture; 404 once the post is hidden, or before it is published."""
+    image = PostImage.objects.filter(pk=pk, post__in=selectors.public_posts()).first()
+    if image is None:
+        raise Http404("图片不存在或未公开。")
+    return media_response(image.image, public=True)
+
+
+@require_GET
+def circle_video(request: HttpRequest, pk: int) -> HttpResponse:
+    video = PostVideo.objects.filter(post_id=pk, post__in=selectors.public_posts()).first()
+    if video is None:
+        raise Http404("视频不存在或未公开。")
+    return media_response(video.file, public=True)

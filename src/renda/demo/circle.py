@@ -10,12 +10,12 @@ import random
 from io import BytesIO
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
 from renda.circle.models import Post, PostImage, PostStatus
 from renda.core.models import Role, User
 from renda.registry.models import StationDeputy
+from renda.registry.models_import import private_storage
 
 LABEL = "履职圈动态"
 COUNT_LABELS = {"posts": "动态", "images": "图片", "posts_draft": "草稿动态", "posts_pending": "待审核动态", "posts_published": "已发布动态", "posts_hidden": "已隐藏动态", "posts_rejected": "未通过动态"}  # the demo summary's words
@@ -57,7 +57,7 @@ def _pictures(rng: random.Random) -> list[str]:
             draw.rectangle([x, y, x + w, y + w // 2], fill=shade)
         out = BytesIO()
         img.save(out, format="JPEG", quality=70)
-        names.append(default_storage.save(f"circle/demo/demo-{n:02d}.jpg", ContentFile(out.getvalue())))
+        names.append(private_storage().save(f"circle/demo/demo-{n:02d}.jpg", ContentFile(out.getvalue())))
     return names
 
 
