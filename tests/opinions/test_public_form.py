@@ -204,3 +204,20 @@ def test_privacy_page(client, db):
 @pytest.mark.parametrize("method", ["put", "delete"])
 def test_wrong_method(client, db, method):
     assert getattr(client, method)(URL).status_code == 405
+
+
+def test_photos_are_private_and_served_to_those_who_may_open_the_opinion(client, world, login, settings):
+    from django.urls import reverse
+
+    post(client, query=f"?station={world.station_a.code}", files=[_upload(jpeg_bytes())])
+    photo = Opinion.objects.get().photos.get()
+    assert not photo.image.path.startswith(str(settings.MEDIA_ROOT))  # not under the served /media/
+    url = reverse("console:opinion_photo", args=[photo.pk])
+    owner = login(world.staff_a).get(url)
+    assert owner.status_code == 200 and owner["Content-Type"] == "image/jpeg"
+    assert b"".join(owner.streaming_content)[:3] == b"\xff\xd8\xff"
+    assert login(world.station_staff_a).get(url).status_code == 200  # addressed to their station
+    assert login(world.staff_b).get(url).status_code == 404  # outsider
+    assert login(world.handler_a).get(url).status_code in (403, 404)  # not assigned to this agency
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page

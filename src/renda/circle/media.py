@@ -204,19 +204,3 @@ def check_video(uploaded: File) -> VideoInfo:
 def video_name(info: VideoInfo) -> str:
     return f"{uuid.uuid4().hex}.{info.extension}"
 
-
-def media_response(field_file, *, public: bool):
-    """Stream a post's picture or video from private storage (after the caller checked the post may be seen)."""
-    import mimetypes
-
-    from django.http import FileResponse, Http404
-
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404("文件不存在。") from exc
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -8,11 +8,11 @@ from django.views.decorators.http import require_POST
 
 from renda.circle import activities, selectors, services
 from renda.circle.forms import PostForm
-from renda.circle.media import media_response
 from renda.circle.models import MAX_IMAGES, PostImage, PostStatus, PostVideo
 from renda.core.access import has_perm, staff_required
 from renda.core.audit import history_for
 from renda.core.lists import Column, ListSpec, field_filter, run_list
+from renda.core.uploads import media_response
 from renda.registry.views_base import apply_errors, error_messages
 
 

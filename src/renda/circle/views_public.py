@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from renda.circle import activities, selectors
-from renda.circle.media import media_response
 from renda.circle.models import PostImage, PostVideo
+from renda.core.uploads import media_response
 from renda.registry.models import Deputy, Station
 
 PAGE_SIZE = 12

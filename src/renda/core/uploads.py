@@ -61,3 +61,20 @@ def clean_image(uploaded_file) -> ContentFile:
     except (OSError, SyntaxError, ValueError) as exc:
         raise ValidationError("图片已损坏或无法读取，请重新选择。") from exc
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def media_response(field_file, *, public: bool):
+    """Stream a file from private storage; the caller has already checked that the user may see it."""
+    import mimetypes
+
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("文件不存在。") from exc
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

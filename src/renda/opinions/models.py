@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from renda.registry.models_import import private_storage
+
 
 class Taxonomy(models.Model):
     """A category tree: ours by default, or one a locality imported."""
@@ -136,7 +138,8 @@ class Opinion(models.Model):
 
 class OpinionPhoto(models.Model):
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="opinions/%Y/%m/")
+    # a citizen's photo is personal data: private storage, served by a scoped console view
+    image = models.ImageField("照片", upload_to="opinions/%Y/%m/", storage=private_storage)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from renda.core.access import restrict, staff_required
 from renda.core.lists import Column, Filter, ListSpec, field_filter, run_list
 from renda.core.masking import mask_phone, phone_for
+from renda.core.uploads import media_response
 from renda.handling.models import OPEN_STATES, CaseState
 from renda.opinions import actions
 from renda.opinions import services as svc
 from renda.opinions.forms_console import BlockPhoneForm, StaffEntryForm
-from renda.opinions.models import BlockedPhone, Category, Channel, Opinion
+from renda.opinions.models import BlockedPhone, Category, Channel, Opinion, OpinionPhoto
 from renda.opinions.selectors import case_record, is_front_user, opinion_get, opinion_inbox
 from renda.registry.models import Deputy, Station
 from renda.registry.views_base import apply_errors, run_service
@@ -235,3 +236,13 @@ def blocked_phone_unblock(request: HttpRequest, pk: int) -> HttpResponse:
         f"已解除屏蔽 {mask_phone(blocked.phone)}。",
     )
     return redirect("console:blocked_phone_list")
+
+
+@staff_required("case.view")
+def opinion_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A citizen's photo, to whoever may open its opinion (404 outside that scope)."""
+    photo = OpinionPhoto.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404("照片不存在。")
+    opinion_get(request.user, photo.opinion_id)
+    return media_response(photo.image, public=False)
