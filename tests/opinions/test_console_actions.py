@@ -52,7 +52,13 @@ def test_whole_loop_through_console(world, login, opinion):
     resp = act(handler, opinion, "reply", result="resolved", content="已修复路灯。", attachments=[pdf])
     assert "已答复" in msgs(resp), msgs(resp)
     assert state(opinion) == CaseState.REPLIED
-    assert ReplyAttachment.objects.filter(reply__case=opinion.case, name="说明.pdf").exists()
+    attachment = ReplyAttachment.objects.get(reply__case=opinion.case, name="说明.pdf")
+    url = reverse("console:opinion_reply_file", args=[attachment.pk])
+    got = login(world.deputy_user_a).get(url)  # the deputy it was addressed to
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 test"
+    assert login(world.staff_a).get(url).status_code == 200  # member: the congress's staff
+    assert login(world.staff_b).get(url).status_code == 404  # outsider: another county
+    handler = login(world.handler_a)
     # the feedback form is prefilled from the latest reply
     body = login(world.deputy_user_a).get(reverse("console:opinion_detail", args=[opinion.pk])).content.decode()
     assert "已修复路灯。</textarea>" in body

@@ -63,7 +63,13 @@ def test_whole_loop_through_console(world, sw, login):
     assert "已答复" in msgs(resp), msgs(resp)
     s = fresh(s)
     assert s.case.state == CaseState.FED_BACK
-    assert ReplyAttachment.objects.filter(reply__case=s.case, name="答复函.pdf").exists()
+    attachment = ReplyAttachment.objects.get(reply__case=s.case, name="答复函.pdf")
+    url = reverse("console:suggestion_file", args=["reply", attachment.pk])
+    got = login(world.deputy_user_a).get(url)  # the proposer (owner)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    assert "答复函.pdf" in got["Content-Disposition"] or "filename*" in got["Content-Disposition"]
+    assert login(world.handler_a).get(url).status_code == 200  # the lead agency (member)
+    assert login(world.staff_b).get(url).status_code == 404  # another county (outsider)
     items = list(Commitment.objects.filter(case=s.case).order_by("id"))
     assert [(c.text, c.due_on) for c in items] == [("完成管网改造", datetime.date(2027, 6, 30)), ("增设路灯", None)]
 
@@ -281,3 +287,22 @@ def test_garbage_input_never_500(world, sw, login):
         resp = act(client, s, action, **data)
         assert resp.status_code == 200 and msgs(resp)
     assert fresh(s).case.state == CaseState.IN_PROGRESS
+
+
+def test_a_draft_attachment_is_private_to_those_who_may_open_the_draft(world, sw, login, settings):
+    from django.core.files.base import ContentFile
+
+    from renda.suggestions.models import SuggestionAttachment
+
+    s = draft(world, sw)
+    a = SuggestionAttachment(suggestion=s, name="调研报告.pdf", size=len(PDF), uploaded_by=world.deputy_user_a)
+    a.file.save("r.pdf", ContentFile(PDF), save=True)
+    assert not a.file.path.startswith(str(settings.MEDIA_ROOT))  # not under the served /media/
+    url = reverse("console:suggestion_file", args=["own", a.pk])
+    assert login(world.deputy_user_a).get(url).status_code == 200  # the author
+    assert login(world.staff_b).get(url).status_code == 404  # another county
+    assert login(sw.cosigner_user).get(url).status_code == 404  # a deputy not invited to co-sign
+    assert login(world.staff_a).get(url).status_code == 404  # staff do not see others' drafts
+    ss.cosigner_invite(actor=world.deputy_user_a, suggestion=s, deputies=[sw.deputy_a2])
+    assert login(sw.cosigner_user).get(url).status_code == 200  # invited co-signer (member)
+    assert login(world.deputy_user_a).get(reverse("console:suggestion_file", args=["x", a.pk])).status_code == 404

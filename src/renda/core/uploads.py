@@ -63,7 +63,7 @@ def clean_image(uploaded_file) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
-def media_response(field_file, *, public: bool):
+def media_response(field_file, *, public: bool, filename: str = ""):
     """Stream a file from private storage; the caller has already checked that the user may see it."""
     import mimetypes
 
@@ -73,8 +73,8 @@ def media_response(field_file, *, public: bool):
         handle = field_file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("文件不存在。") from exc
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
+    content_type = mimetypes.guess_type(filename or field_file.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type, as_attachment=bool(filename), filename=filename or None)
     response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

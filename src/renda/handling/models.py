@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from renda.registry.models_import import private_storage
+
 
 class CaseKind(models.TextChoices):
     OPINION = "opinion", "群众意见"
@@ -254,7 +256,7 @@ class Reply(models.Model):
 
 class ReplyAttachment(models.Model):
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("附件", upload_to="replies/%Y/%m/")
+    file = models.FileField("附件", upload_to="replies/%Y/%m/", storage=private_storage)  # served by scoped views
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小", default=0)
 

@@ -16,7 +16,7 @@ from renda.core.access import restrict, staff_required
 from renda.core.lists import Column, Filter, ListSpec, field_filter, run_list
 from renda.core.masking import mask_phone, phone_for
 from renda.core.uploads import media_response
-from renda.handling.models import OPEN_STATES, CaseState
+from renda.handling.models import OPEN_STATES, CaseState, ReplyAttachment
 from renda.opinions import actions
 from renda.opinions import services as svc
 from renda.opinions.forms_console import BlockPhoneForm, StaffEntryForm
@@ -246,3 +246,14 @@ def opinion_photo(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("照片不存在。")
     opinion_get(request.user, photo.opinion_id)
     return media_response(photo.image, public=False)
+
+
+@staff_required("case.view")
+def opinion_reply_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attachment of a reply to an opinion, to whoever may open the opinion (404 outside that scope)."""
+    attachment = ReplyAttachment.objects.select_related("reply__case__opinion").filter(pk=pk).first()
+    opinion = getattr(attachment.reply.case, "opinion", None) if attachment else None
+    if opinion is None:
+        raise Http404("附件不存在。")
+    opinion_get(request.user, opinion.pk)
+    return media_response(attachment.file, public=False, filename=attachment.name)

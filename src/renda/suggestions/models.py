@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from renda.registry.models import CongressLevel
+from renda.registry.models_import import private_storage
 
 
 class SuggestionKind(models.TextChoices):
@@ -182,7 +183,7 @@ class Suggestion(models.Model):
 
 class SuggestionAttachment(models.Model):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("附件", upload_to="suggestions/%Y/%m/")
+    file = models.FileField("附件", upload_to="suggestions/%Y/%m/", storage=private_storage)  # served by scoped views
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小", default=0)
     uploaded_by = models.ForeignKey(

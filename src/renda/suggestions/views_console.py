@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from renda.core.access import can_see, restrict, staff_required
 from renda.core.lists import Column, Filter, ListSpec, field_filter, run_list
 from renda.core.models import Role, User
+from renda.core.uploads import media_response
 from renda.handling.commitments import commitment_fulfil as commitment_fulfil_service
-from renda.handling.models import ANSWERING_ROLES, Assignment, CaseState, Commitment
+from renda.handling.models import ANSWERING_ROLES, Assignment, CaseState, Commitment, ReplyAttachment
 from renda.registry.models import Agency
 from renda.registry.views_base import run_service
 from renda.suggestions import actions
@@ -24,6 +25,7 @@ from renda.suggestions.models import (
     CoSignStatus,
     KeyTopic,
     Suggestion,
+    SuggestionAttachment,
     SuggestionCategory,
     SuggestionKind,
     SuggestionSession,
@@ -338,3 +340,22 @@ def commitment_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
             "已确认承诺事项落实。",
         )
     return redirect(_next_url(request, default))
+
+
+@staff_required("suggestion.view")
+def suggestion_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """A suggestion's own attachment (``kind`` = own) or one of a reply to it (``kind`` = reply), to
+    whoever may open the suggestion (404 outside that scope, drafts included)."""
+    if kind == "own":
+        attachment = SuggestionAttachment.objects.filter(pk=pk).first()
+        suggestion_id = attachment.suggestion_id if attachment else None
+    elif kind == "reply":
+        attachment = ReplyAttachment.objects.select_related("reply__case__suggestion").filter(pk=pk).first()
+        suggestion = getattr(attachment.reply.case, "suggestion", None) if attachment else None
+        suggestion_id = suggestion.pk if suggestion else None
+    else:
+        suggestion_id = None
+    if suggestion_id is None:
+        raise Http404("附件不存在。")
+    suggestion_detail(request.user, suggestion_id)
+    return media_response(attachment.file, public=False, filename=attachment.name)
