@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from renda.core.access import has_perm
+from renda.core.access import can_see, has_perm
 from renda.core.models import Notification, Role, User
 from renda.core.notifications import notification_rows, notify_users, template_text
 from renda.core.workdays import add_working_days
@@ -50,6 +50,13 @@ MAX_SUPERVISION_LEVEL = 3
 def _require(actor: User | None, perm: str) -> None:
     if actor is not None and not has_perm(actor, perm):
         raise TransitionError("您没有执行此操作的权限。")
+
+
+def _require_scope(actor: User | None, case: Case) -> None:
+    """Staff decisions on a case: the case must be in the actor's scope (the same rule as the pages),
+    so a service reached some other way than a scoped page (API, script) cannot act outside it."""
+    if actor is not None and not can_see(actor, case):
+        raise TransitionError("该事项不在您的工作范围内。")
 
 
 def _reason(text: str, what: str) -> str:
@@ -432,6 +439,7 @@ def case_reassign(
 ) -> Case:
     """改派: withdraw the current agencies and assign anew (lead + co, or split)."""
     _require(actor, "case.assign")
+    _require_scope(actor, case)
     reason = _reason(reason, "改派理由")
     plan = _assignment_plan(lead, co, split)
     case = lock(case, version)
@@ -630,6 +638,7 @@ def extension_decide(*, actor: User, request: ExtensionRequest, approve: bool, n
     if request.status != ExtensionStatus.PENDING:
         raise ConflictError("该延期申请已经审批过了。")
     assignment = request.assignment
+    _require_scope(actor, assignment.case)
     case = lock(assignment.case)
     now = timezone.now()
     if approve and not assignment.is_active:
@@ -935,6 +944,7 @@ def case_supervise(*, actor: User | None, case: Case, reason: str, level: int | 
     """督办, by staff or (actor None) by the worker when a deadline has passed; raises the level (max 3)."""
     if actor is not None:
         _require(actor, "case.supervise")
+        _require_scope(actor, case)
     reason = _reason(reason, "督办事由")
     case = lock(case)
     new_level = min(MAX_SUPERVISION_LEVEL, level if level else case.supervision_level + 1)
