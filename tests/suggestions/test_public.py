@@ -141,3 +141,34 @@ def test_deputy_page_links_to_their_suggestions(client, world, sw, published):
     link = reverse(LIST) + f"?deputy={world.deputy_a.number}"
     assert link in body
     assert published.title in client.get(link).content.decode()
+
+
+def test_the_published_answer_letter_is_downloadable_and_nothing_else(client, world, sw):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from renda.handling.models import ReplyAttachment
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    letters = []
+    for title, publish in (("关于公开事项的建议", True), ("关于不公开事项的建议", False)):
+        s = in_progress(
+            world, sw, title=title, publish=publish, **({} if publish else {"no_publish_reason": "涉及隐私"})
+        )
+        upload = SimpleUploadedFile("答复函.pdf", pdf, content_type="application/pdf")
+        case_record_contact(
+            actor=world.handler_a, case=s.case, method="phone", contacted_on=timezone.localdate(), content=CONTACT
+        )
+        hs.case_reply(
+            actor=world.handler_a, case=s.case, result="A", content="已办结。", attachments=[("答复函.pdf", upload)]
+        )
+        letters.append((s, ReplyAttachment.objects.get(reply__case=s.case)))
+    (shown, letter), (hidden, secret) = letters
+    body = client.get(reverse("public:suggestion_reply_detail", args=[shown.pk])).content.decode()
+    url = reverse("public:suggestion_reply_file", args=[letter.pk])
+    assert url in body and "答复函.pdf" in body
+    got = client.get(url)
+    assert (
+        got.status_code == 200 and b"".join(got.streaming_content) == pdf and "attachment" in got["Content-Disposition"]
+    )
+    assert client.get(reverse("public:suggestion_reply_file", args=[secret.pk])).status_code == 404
+    assert client.get(reverse("public:suggestion_reply_file", args=[999999])).status_code == 404

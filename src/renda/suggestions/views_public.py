@@ -11,7 +11,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from renda.handling.models import Assignment, AssignmentStatus
+from renda.core.uploads import media_response
+from renda.handling.models import Assignment, AssignmentStatus, ReplyAttachment
 from renda.public.views import _page, _querystring, _text_param
 from renda.registry.models import Agency, Deputy
 from renda.suggestions.actions import ROLE_ORDER
@@ -155,6 +156,11 @@ def suggestion_reply_detail(request, pk: int):
     if suggestion is None:
         raise Http404("没有找到该建议的公开答复。")
     replies = list(suggestion.case.replies.all())
+    files: dict[int, list[ReplyAttachment]] = {}
+    for attachment in ReplyAttachment.objects.filter(reply__in=replies).order_by("id"):
+        files.setdefault(attachment.reply_id, []).append(attachment)
+    for reply in replies:
+        reply.public_files = files.get(reply.pk, [])
     return render(
         request,
         "suggestions/public/reply_detail.html",
@@ -167,3 +173,18 @@ def suggestion_reply_detail(request, pk: int):
             "proposer_public": suggestion.proposer.is_active,
         },
     )
+
+
+@require_GET
+def suggestion_reply_file(request, pk: int):
+    """An attachment of a published answer (the reply letter, usually a PDF); 404 for anything else."""
+    attachment = (
+        ReplyAttachment.objects.filter(
+            pk=pk, reply__sent_back=False, reply__case__suggestion__in=public_replies().values("pk")
+        )
+        .order_by()
+        .first()
+    )
+    if attachment is None:
+        raise Http404("没有找到该附件，或它没有公开。")
+    return media_response(attachment.file, public=True, filename=attachment.name)
