@@ -53,7 +53,11 @@ def test_whole_loop_through_console(world, sw, login):
     resp = act(staff, s, "assign", mode="lead", lead=world.agency_a.pk, co=[world.agency_a2.pk], instructions="抓紧")
     assert "已交办" in msgs(resp) and fresh(s).case.state == CaseState.ASSIGNED
 
+    before = login(world.handler_a2).get(reverse("console:suggestion_detail", args=[s.pk])).content.decode()
+    assert "act/co_view/" in before
     assert "已向主办单位提交协办意见" in msgs(act(login(world.handler_a2), s, "co_view", text="配合审批"))
+    page = login(world.handler_a2).get(reverse("console:suggestion_detail", args=[s.pk])).content.decode()
+    assert "配合审批" in page and 'value="co_view"' not in page and "act/co_view/" not in page  # sent once
     lead = login(world.handler_a)
     assert "已签收" in msgs(act(lead, s, "sign"))
     resp = act(lead, s, "contact", method="in_person", contacted_on=timezone.localdate().isoformat(), content="面商")

@@ -175,7 +175,7 @@ def _handle_actions(user: User, state: str, record: CaseRecord) -> list[str]:
         return []
     names = ["sign"] if mine.status == AssignmentStatus.PENDING else []
     if mine.role == AssignmentRole.CO:
-        return names + ["co_view"]
+        return names + ([] if mine.co_view_at else ["co_view"])  # the view is sent once, to the lead
     names.append("return")
     if not any(e.assignment_id == mine.pk for e in record.pending_extensions):
         names.append("request_extension")

@@ -383,7 +383,7 @@ def _agency_actions(user: User, s: Suggestion, record: SuggestionRecord) -> list
         return []
     names = ["sign"] if mine.status == AssignmentStatus.PENDING else []
     if mine.role == AssignmentRole.CO:
-        return names + ["co_view"]
+        return names + ([] if mine.co_view_at else ["co_view"])  # the view is sent once, to the lead
     if _within_return_window(s, mine):
         names.append("return")
     names.append("contact")
