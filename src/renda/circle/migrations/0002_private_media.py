@@ -3,6 +3,8 @@
 import renda.registry.models_import
 from django.db import migrations, models
 
+from renda.core.private_files import mover
+
 
 class Migration(migrations.Migration):
 
@@ -21,4 +23,6 @@ class Migration(migrations.Migration):
             name='file',
             field=models.FileField(storage=renda.registry.models_import.private_storage, upload_to='circle/video/%Y/%m/', verbose_name='视频'),
         ),
+        migrations.RunPython(mover('circle', 'PostImage', 'image'), migrations.RunPython.noop),
+        migrations.RunPython(mover('circle', 'PostVideo', 'file'), migrations.RunPython.noop),
     ]

@@ -3,6 +3,8 @@
 import renda.registry.models_import
 from django.db import migrations, models
 
+from renda.core.private_files import mover
+
 
 class Migration(migrations.Migration):
 
@@ -16,4 +18,5 @@ class Migration(migrations.Migration):
             name='image',
             field=models.ImageField(storage=renda.registry.models_import.private_storage, upload_to='opinions/%Y/%m/', verbose_name='照片'),
         ),
+        migrations.RunPython(mover('opinions', 'OpinionPhoto', 'image'), migrations.RunPython.noop),
     ]

@@ -3,6 +3,8 @@
 import renda.registry.models_import
 from django.db import migrations, models
 
+from renda.core.private_files import mover
+
 
 class Migration(migrations.Migration):
 
@@ -16,4 +18,5 @@ class Migration(migrations.Migration):
             name='file',
             field=models.FileField(storage=renda.registry.models_import.private_storage, upload_to='suggestions/%Y/%m/', verbose_name='附件'),
         ),
+        migrations.RunPython(mover('suggestions', 'SuggestionAttachment', 'file'), migrations.RunPython.noop),
     ]
