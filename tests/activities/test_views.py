@@ -131,6 +131,12 @@ def test_photo_upload_view(world, login, activity):
     assert activity.photos.count() == 1
     r = client.get(reverse("console:activity_detail", args=[activity.pk]))
     assert "合影" in r.content.decode()
+    photo_url = reverse("console:activity_photo", args=[activity.photos.get().pk])
+    assert photo_url in r.content.decode()
+    got = client.get(photo_url)  # owner: the organising staff
+    assert got.status_code == 200 and got["Content-Type"] == "image/jpeg"
+    assert login(world.station_staff_a).get(photo_url).status_code == 200  # member: the station's staff
+    assert login(world.staff_b).get(photo_url).status_code == 404  # another county
 
 
 def test_plan_and_standard_pages(world, login):

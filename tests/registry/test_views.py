@@ -445,6 +445,14 @@ class TestStationOwnStaff:
         row = station.checklist.get(item="rules")
         assert row.met and row.evidence == "制度已上墙" and row.evidence_file.name.endswith(".pdf")
         assert "已达标 1 / 6" in response.content.decode()
+        evidence_url = url("station_evidence", station.pk, "rules")
+        assert evidence_url in response.content.decode()
+        got = client.get(evidence_url)  # the station's own staff
+        assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 ..."
+        assert login(world.staff_a).get(evidence_url).status_code == 200  # the county's staff
+        assert login(world.staff_b).get(evidence_url).status_code == 404  # another county
+        assert login(world.staff_a).get(url("station_evidence", station.pk, "space")).status_code == 404  # none
+        client = login(world.station_staff_a)
         response = client.post(url("station_checklist", station.pk), {"item": "nonsense", "met": "on"}, follow=True)
         assert "有效的选项" in messages_of(response)
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from renda.registry.models_import import private_storage
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(16)
@@ -115,7 +117,7 @@ class Participant(models.Model):
 
 class ActivityPhoto(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="activities/%Y/%m/")
+    image = models.ImageField("照片", upload_to="activities/%Y/%m/", storage=private_storage)  # scoped view
     caption = models.CharField("说明", max_length=100, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/photos/<int:pk>/", views.activity_photo, name="activity_photo"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/status/", views.activity_status, name="activity_status"),
     path("activities/<int:pk>/rotate/", views.activity_rotate, name="activity_rotate"),

@@ -21,6 +21,7 @@ from renda.activities.models import (
 )
 from renda.core.access import get_scoped_or_404, has_perm, restrict, staff_required
 from renda.core.lists import Column, Filter, ListSpec, field_filter, run_list
+from renda.core.uploads import media_response
 from renda.opinions.models import Opinion
 from renda.public import qr
 from renda.registry.forms import DeputyPickForm
@@ -332,3 +333,14 @@ def activity_checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     ctx = {"a": activity, "participant": participant, "problem": services.checkin_problem(activity)}
     return render(request, "activities/checkin.html", ctx)
 
+
+
+@require_safe
+@staff_required(VIEW)
+def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """An activity's photo, to whoever may open the activity (404 outside that scope)."""
+    photo = ActivityPhoto.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404("照片不存在。")
+    get_scoped_or_404(Activity.objects.all(), request.user, pk=photo.activity_id)
+    return media_response(photo.image, public=False)

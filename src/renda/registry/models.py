@@ -270,6 +270,13 @@ class ChecklistItem(models.TextChoices):
     FUNDING = "funding", "有经费保障"
 
 
+def _private_storage():
+    """Evidence may show people and papers: private storage, served by the scoped station view."""
+    from renda.registry.models_import import private_storage
+
+    return private_storage()
+
+
 class StationChecklist(models.Model):
     """The 六有 checklist, one row per item, with evidence."""
 
@@ -277,7 +284,7 @@ class StationChecklist(models.Model):
     item = models.CharField("项目", max_length=10, choices=ChecklistItem.choices)
     met = models.BooleanField("已达标", default=False)
     evidence = models.TextField("佐证说明", blank=True)
-    evidence_file = models.FileField("佐证材料", upload_to="station-evidence/", blank=True)
+    evidence_file = models.FileField("佐证材料", upload_to="station-evidence/", blank=True, storage=_private_storage)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
     class Meta:

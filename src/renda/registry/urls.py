@@ -32,6 +32,7 @@ urlpatterns = [
     path("stations/<int:pk>/deputies/add/", st.station_deputy_add, name="station_deputy_add"),
     path("stations/<int:pk>/deputies/<int:deputy_pk>/remove/", st.station_deputy_remove, name="station_deputy_remove"),
     path("stations/<int:pk>/staff/add/", st.station_staff_add, name="station_staff_add"),
+    path("stations/<int:pk>/evidence/<slug:item>/", st.station_evidence, name="station_evidence"),
     path("stations/<int:pk>/staff/<int:staff_pk>/remove/", st.station_staff_remove, name="station_staff_remove"),
     path("stations/<int:pk>/checklist/", st.station_checklist, name="station_checklist"),
     *crud("grids", "grid", grid),

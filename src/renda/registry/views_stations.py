@@ -223,3 +223,17 @@ def station_deputy_remove(request, pk, deputy_pk):
         done="{name}已离站。",
     )
     return redirect("console:station_detail", pk=pk)
+
+
+@staff_required("registry.view")
+def station_evidence(request, pk, item):
+    """A 六有 evidence file, to whoever may open the station (404 outside that scope)."""
+    from django.http import Http404
+
+    from renda.core.uploads import media_response
+
+    station = _station(request, pk)
+    row = station.checklist.filter(item=item).exclude(evidence_file="").first()
+    if row is None:
+        raise Http404("没有佐证材料。")
+    return media_response(row.evidence_file, public=False, filename=row.evidence_file.name.rsplit("/", 1)[-1])
