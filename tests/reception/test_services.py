@@ -105,6 +105,28 @@ def test_attendance_cannot_be_recorded_before_the_day(world, make_day, today):
         services.shift_mark(actor=world.station_staff_a, shift=day.shifts.get(), status=ShiftStatus.ABSENT)
 
 
+def test_deputy_asks_for_leave_staff_are_told_and_arrange_a_substitute(world, make_day, today):
+    sub = second_deputy(world)
+    day = make_day(today + 2 * DAY, deputy=world.deputy_a)
+    shift = day.shifts.get()
+    with pytest.raises(ValidationError, match="只有值班代表本人"):
+        services.shift_request_leave(actor=world.station_staff_a, shift=shift, reason="有会")
+    with pytest.raises(ValidationError, match="请填写请假原因"):
+        services.shift_request_leave(actor=world.deputy_user_a, shift=shift, reason=" ")
+    shift = services.shift_request_leave(actor=world.deputy_user_a, shift=shift, reason="参加市人大常委会会议")
+    assert shift.status == ShiftStatus.LEAVE and shift.on_duty is None and "参加市人大常委会会议" in shift.note
+    note = Notification.objects.get(user=world.station_staff_a, title__contains="请假")
+    assert world.deputy_a.name in note.body and "安排替班" in note.body
+    assert not Notification.objects.filter(user=world.staff_b, title__contains="请假").exists()
+    with pytest.raises(ValidationError, match="不能改为“已请假”"):
+        services.shift_request_leave(actor=world.deputy_user_a, shift=shift, reason="再请一次")
+    shift = services.shift_mark(actor=world.station_staff_a, shift=shift, status=ShiftStatus.SUBSTITUTED, substitute=sub)
+    assert shift.on_duty == sub
+    past = make_day(today - 2 * DAY, deputy=world.deputy_a)
+    with pytest.raises(ValidationError, match="接待日已过"):
+        services.shift_request_leave(actor=world.deputy_user_a, shift=past.shifts.get(), reason="晚了")
+
+
 # --- bookings --------------------------------------------------------------------------------------------
 
 

@@ -86,6 +86,24 @@ def test_roster_editing_through_the_page(client, world, login, make_day, today):
     assert not DutyShift.objects.exists()
 
 
+def test_deputy_asks_for_leave_from_the_day_page(client, world, login, make_day, today):
+    day = make_day(today + 2 * DAY, deputy=world.deputy_a)
+    shift = day.shifts.get()
+    url = f"/console/reception/days/{day.pk}/"
+    deputy = login(world.deputy_user_a)
+    assert "不能参加？请假" in deputy.get(url).content.decode()  # owner: the deputy on the roster
+    assert "不能参加？请假" not in login(world.station_staff_a).get(url).content.decode()  # staff record it instead
+    leave = f"/console/reception/shifts/{shift.pk}/leave/"
+    assert status(login(world.staff_b), leave, "post", reason="x") == 404  # outsider
+    other = reg.deputy_create(actor=None, name="孙其他", gender="F")
+    reg.station_assign_deputy(actor=None, station=world.station_a, deputy=other)
+    member = login(make_user("other_dep2", "deputy", deputy=other))
+    assert status(member, leave, "post", reason="x") == 404  # another deputy of the station: not their shift
+    page = login(world.deputy_user_a).post(leave, {"reason": "外出学习"}, follow=True).content.decode()
+    assert "已请假" in page and "外出学习" in page
+    assert DutyShift.objects.get(pk=shift.pk).status == ShiftStatus.LEAVE
+
+
 def test_deputy_records_two_opinions_on_the_phone_form(client, world, login, make_day, today):
     day = make_day(today, deputy=world.deputy_a)
     c = login(world.deputy_user_a)

@@ -5,6 +5,10 @@ from django.apps import AppConfig
 MESSAGES = {
     "notice.reception_duty": ("代表：接待日值班提醒", "您将于{date} {time}在{station}参加选民接待日值班，地点：{place}。"),
     "notice.reception_cancelled": ("代表：接待日取消", "{station}{date}的选民接待日已取消，原因：{reason}。"),
+    "notice.reception_leave": (
+        "家站点：代表值班请假",
+        "{deputy}代表不能参加{date}在{station}的接待日值班（{reason}），请安排替班代表。",
+    ),
     "sms.reception_duty": (
         "代表：接待日值班短信",
         "【数字人大】提醒：您将于{date} {time}在{station}参加选民接待日值班，地点：{place}。",

@@ -146,11 +146,13 @@ class ShiftStatus(models.TextChoices):
     ATTENDED = "attended", "已到岗"
     ABSENT = "absent", "缺席"
     SUBSTITUTED = "substituted", "已替班"
+    LEAVE = "leave", "已请假"  # the deputy said ahead that they cannot come; staff arrange a substitute
 
 
 class DutyShift(models.Model):
     TRANSITIONS = {
-        ShiftStatus.SCHEDULED: {ShiftStatus.ATTENDED, ShiftStatus.ABSENT, ShiftStatus.SUBSTITUTED},
+        ShiftStatus.SCHEDULED: {ShiftStatus.ATTENDED, ShiftStatus.ABSENT, ShiftStatus.SUBSTITUTED, ShiftStatus.LEAVE},
+        ShiftStatus.LEAVE: {ShiftStatus.SUBSTITUTED, ShiftStatus.SCHEDULED, ShiftStatus.ABSENT},
         ShiftStatus.ATTENDED: {ShiftStatus.SCHEDULED},
         ShiftStatus.ABSENT: {ShiftStatus.SUBSTITUTED, ShiftStatus.SCHEDULED},
         ShiftStatus.SUBSTITUTED: {ShiftStatus.SCHEDULED},
@@ -180,7 +182,7 @@ class DutyShift(models.Model):
         """The deputy who actually serves: the substitute when there is one, else the scheduled one."""
         if self.status == ShiftStatus.SUBSTITUTED:
             return self.substitute
-        if self.status == ShiftStatus.ABSENT:
+        if self.status in (ShiftStatus.ABSENT, ShiftStatus.LEAVE):
             return None
         return self.deputy
 

@@ -276,6 +276,43 @@ def shift_mark(
     return shift
 
 
+@transaction.atomic
+def shift_request_leave(*, actor: User, shift: DutyShift, reason: str) -> DutyShift:
+    """请假: the deputy on the roster says, before the day, that they cannot come; the station's staff
+    are told to arrange a substitute (``shift_mark`` … substituted). Only the deputy themself."""
+    if actor.role != Role.DEPUTY or not actor.deputy_id or actor.deputy_id != shift.deputy_id:
+        raise ValidationError("只有值班代表本人可以请假。")
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise ValidationError({"reason": "请填写请假原因。"})
+    shift = DutyShift.objects.select_for_update().select_related("day__station", "deputy").get(pk=shift.pk)
+    day = shift.day
+    if day.status == DayStatus.CANCELLED:
+        raise ValidationError("该接待日已取消，无需请假。")
+    if day.date < timezone.localdate():
+        raise ValidationError("接待日已过，不能再请假。")
+    before = snapshot(shift)
+    _move(shift, ShiftStatus.LEAVE, "该值班")
+    shift.note = f"请假：{reason}"[:200]
+    shift.updated_at = timezone.now()
+    shift.save()
+    audit_record(actor=actor, action="reception.shift.leave", target=shift, before=before, after=snapshot(shift))
+    staff = User.objects.filter(is_active=True, role=Role.STATION_STAFF, station=day.station)
+    if not staff.exists():  # a station without staff accounts: the staff of the congresses above it
+        staff = User.objects.filter(
+            is_active=True, role=Role.CONGRESS_STAFF, congress__division__path__in=_ancestor_paths(day.station.division.path)
+        )
+    context = {"deputy": shift.deputy.name, "date": f"{day.date:%m月%d日}", "station": day.station.name,
+               "reason": reason}  # fmt: skip
+    notify_users(staff, "notice.reception_leave", context, url=_day_url(day))
+    return shift
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
 def on_duty_deputies(day: ReceptionDay) -> list[Deputy]:
     return [s.on_duty for s in day.shifts.select_related("deputy", "substitute") if s.on_duty is not None]
 

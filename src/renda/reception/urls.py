@@ -19,6 +19,7 @@ urlpatterns = [
     path("reception/shifts/<int:pk>/", views.shift_day, name="reception_shift_day"),
     path("reception/shifts/<int:pk>/mark/", views.shift_mark, name="reception_shift_mark"),
     path("reception/shifts/<int:pk>/remove/", views.shift_remove, name="reception_shift_remove"),
+    path("reception/shifts/<int:pk>/leave/", views.shift_leave, name="reception_shift_leave"),
     path("reception/bookings/", views.booking_list, name="reception_booking_list"),
     path("reception/bookings/<int:pk>/", views.booking_day, name="reception_booking_day"),
     path("reception/bookings/<int:pk>/mark/", views.booking_mark, name="reception_booking_mark"),

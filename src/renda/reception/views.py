@@ -30,6 +30,7 @@ SHIFT_ACTIONS = (
     (ShiftStatus.ATTENDED, "到岗"),
     (ShiftStatus.ABSENT, "缺席"),
     (ShiftStatus.SUBSTITUTED, "替班"),
+    (ShiftStatus.LEAVE, "请假"),
     (ShiftStatus.SCHEDULED, "恢复为已排班"),
 )
 WHEN = (("upcoming", "今天及以后"), ("past", "已过去"))
@@ -402,6 +403,17 @@ def shift_mark(request, pk: int):
     _run(request, lambda: services.shift_mark(actor=request.user, shift=shift, status=status, substitute=substitute,
                                               note=form.cleaned_data.get("note", "")),
          f"{shift.deputy.name}代表：{label}。")  # fmt: skip
+    return _back(shift.day)
+
+
+@require_POST
+@staff_required("reception.view")
+def shift_leave(request, pk: int):
+    """The deputy on the roster asks for leave (with a reason) from the day's page, on a phone."""
+    shift = get_scoped_or_404(DutyShift.objects.select_related("day__station", "deputy"), request.user, pk=pk)
+    _run(request, lambda: services.shift_request_leave(actor=request.user, shift=shift,
+                                                        reason=request.POST.get("reason", "")),
+         "已请假，家站点工作人员会安排替班代表。")  # fmt: skip
     return _back(shift.day)
 
 
