@@ -96,6 +96,16 @@ def test_citizen_books_and_deputy_records_two_opinions(live_server, browser, pho
     for o in opinions:
         assert o.tracking_code in body or o.display_title in body
     shot(deputy_page, "reception-08-opinion-list-phone")
+
+    # the same deputy cannot come to the upcoming day: asks for leave from its page
+    deputy_page.goto(f"{live_server.url}/console/reception/days/{upcoming.pk}/")
+    deputy_page.get_by_text("不能参加？请假").click()
+    deputy_page.fill("input[name=reason]", "参加区人大常委会会议")
+    shot(deputy_page, "reception-09-leave-phone")
+    deputy_page.get_by_role("button", name="提交请假").click()
+    deputy_page.wait_for_selector(".msg-success")
+    shot(deputy_page, "reception-10-on-leave-phone")
+    assert DutyShift.objects.get(day=upcoming).status == "leave"
     context.close()
 
 
