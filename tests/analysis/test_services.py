@@ -70,6 +70,20 @@ def test_a_late_reply_is_flagged(world):
     assert check.late and check.flags == ["late"] and check.score == 80
 
 
+def test_a_deputys_direct_answer_is_checked_too(world, login):
+    from django.urls import reverse
+
+    from renda.handling.models import ReplyResult
+
+    opinion = submit(world)
+    reply = hs.case_answer(actor=world.deputy_user_a, case=opinion.case, result=ReplyResult.EXPLAINED, content="已转达。")
+    services.reply_checks_run()
+    check = ReplyCheck.objects.get(reply=reply)
+    assert check.agency is None and "short" in check.flags and "missed_points" in check.flags and check.flagged
+    page = login(world.staff_a).get(reverse("console:opinion_detail", args=[opinion.pk])).content.decode()
+    assert "（直接答复）" in page and "内容过简" in page
+
+
 def test_opinion_terms_are_stored_when_registered(world):
     opinion = submit(world)
     terms = OpinionTerms.objects.get(opinion=opinion)

@@ -35,7 +35,7 @@ def check_summary(qs: QuerySet[ReplyCheck]) -> dict[str, int]:
 
 def checks_for_cases(user: Any, case_ids: list[int]) -> dict[int, list[ReplyCheck]]:
     by_case: dict[int, list[ReplyCheck]] = defaultdict(list)
-    for check in restrict(ReplyCheck.objects.filter(case_id__in=case_ids), user).select_related("agency"):
+    for check in restrict(ReplyCheck.objects.filter(case_id__in=case_ids), user).select_related("agency", "reply"):
         by_case[check.case_id].append(check)
     return by_case
 

@@ -1,6 +1,6 @@
 """Writes of 研判: reply checks, opinion keywords, monthly analyses (all derived, all re-runnable).
 
-* ``reply_checks_run``: checks every agency reply not yet checked (the worker's tick; never inside
+* ``reply_checks_run``: checks every reply (agency or direct answer) not yet checked (the worker's tick; never inside
   the reply's own transaction, so a reply is never slowed down or blocked by its check).
 * ``opinion_terms_store``: keywords of newly registered opinions (``intake.after_register``).
 * ``monthly_report_generate``: one congress's month (on demand from the page, and for last month on
@@ -93,12 +93,13 @@ def _hashes_for(digests: Iterable[str]) -> dict[str, set[int]]:
 
 
 def reply_checks_run(*, limit: int = 500, reply_ids: Iterable[int] | None = None) -> int:
-    """Check agency replies not yet checked (or exactly ``reply_ids``, again); returns how many were checked.
+    """Check replies not yet checked — agencies' and deputies' direct answers (代表直接答复) alike — or exactly
+    ``reply_ids`` again; returns how many were checked.
 
     A reply whose normalised text matches earlier checked replies of other cases is flagged as a
     template; the earlier ones are flagged too once the count is reached (they are re-checked here).
     """
-    qs = Reply.objects.filter(assignment__isnull=False, sent_back=False)
+    qs = Reply.objects.filter(sent_back=False)
     qs = qs.filter(pk__in=list(reply_ids)) if reply_ids is not None else qs.filter(quality_check__isnull=True)
     replies = list(qs.select_related("case", "case__opinion", "assignment").order_by("at", "pk")[:limit])
     if not replies:
