@@ -187,6 +187,15 @@ def test_suggestion_from_draft_to_final_evaluation_and_fulfilled_commitments(
     assert s.number == 1 and s.case.state == CaseState.ACCEPTED
     assert "第0001号" in staff.locator("h1").inner_text()
     shot(staff, "suggestion-06-registered")
+    # the assign form shows only the chosen mode's agencies: 分办 hides 主办/协办 and the reverse
+    assign = staff.locator("details.op-action", has=staff.locator("summary", has_text="交办")).first
+    assign.locator("summary").click()
+    assert assign.locator(".field-split").is_hidden() and assign.locator(".field-lead").is_visible()
+    assign.locator(".field-mode input[value=split]").check()
+    assert assign.locator(".field-split").is_visible() and assign.locator(".field-co").is_hidden()
+    shot(staff, "suggestion-06b-split-mode")
+    assign.locator(".field-mode input[value=lead]").check()
+    assign.locator("summary").click()
     _act(
         staff, "交办", selects={"lead": w.agency_a.name}, checks=[("co", w.agency_a2.name)],
         fields={"instructions": "请住建局主办、城管局协办，三个月内答复代表。"},
