@@ -26,12 +26,13 @@ import json
 import os
 import pstats
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from per_database import run_each
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -58,39 +59,11 @@ def parse_args() -> argparse.Namespace:
 # --------------------------------------------------------------------------- parent: one subprocess per database
 
 
-def pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    base, _, _name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def main() -> None:
     args = parse_args()
     if args.child:
         return child(args)
-    failed = False
-    for db in [d.strip() for d in args.db.split(",") if d.strip()]:
-        name = args.pg_url.rpartition("/")[2]
-        if db == "postgres":
-            try:
-                pg_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                pg_admin(args.pg_url, f'CREATE DATABASE "{name}"')
-            except Exception as exc:  # no server: report and go on with the other database
-                print(f"\n== PostgreSQL 不可用：{exc!r}")
-                failed = True
-                continue
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", db, *sys.argv[1:]]
-        try:
-            failed |= subprocess.run(cmd).returncode != 0
-        finally:
-            if db == "postgres":
-                pg_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    sys.exit(1 if failed else 0)
-
-
-# --------------------------------------------------------------------------- child: one database
+    run_each(__file__, args.db, args.pg_url)
 
 
 def child(args: argparse.Namespace) -> None:
