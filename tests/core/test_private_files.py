@@ -29,3 +29,11 @@ def test_old_public_files_move_to_private_storage_once(world):
     assert set(OpinionPhoto.objects.values_list("image", flat=True)) == {
         "opinions/2025/01/old.jpg", "opinions/2025/01/gone.jpg"
     }
+
+
+def test_the_private_root_setting_is_where_private_files_go(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.RENDA_PRIVATE_ROOT = str(tmp_path / "elsewhere")
+    name = private_storage().save("x/secret.txt", ContentFile(b"s"))
+    assert (tmp_path / "elsewhere" / name).read_bytes() == b"s"

@@ -63,8 +63,11 @@ def clean_image(uploaded_file) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
-def media_response(field_file, *, public: bool, filename: str = ""):
-    """Stream a file from private storage; the caller has already checked that the user may see it."""
+def media_response(field_file, *, public: bool, filename: str = "", content_type: str = ""):
+    """Stream a file from private storage; the caller has already checked that the user may see it.
+
+    With ``filename`` it is a download under that name; ``content_type`` (as recorded at upload) wins
+    over the guess from the name."""
     import mimetypes
 
     from django.http import FileResponse, Http404
@@ -73,7 +76,7 @@ def media_response(field_file, *, public: bool, filename: str = ""):
         handle = field_file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("文件不存在。") from exc
-    content_type = mimetypes.guess_type(filename or field_file.name)[0] or "application/octet-stream"
+    content_type = content_type or mimetypes.guess_type(filename or field_file.name)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type, as_attachment=bool(filename), filename=filename or None)
     response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"

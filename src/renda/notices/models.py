@@ -1,20 +1,10 @@
 """信息发布 and 精准推送: notices, policies, laws and news; pushes to chosen deputies with read receipts."""
 
-from pathlib import Path
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 
-
-def private_storage() -> FileSystemStorage:
-    """Attachments live outside the public media directory; views serve them after checking access.
-
-    ``RENDA_PRIVATE_ROOT`` if set, else ``<MEDIA_ROOT>/../private``.
-    """
-    root = getattr(settings, "RENDA_PRIVATE_ROOT", None) or Path(settings.MEDIA_ROOT).parent / "private"
-    return FileSystemStorage(location=str(root), base_url=None)
+from renda.registry.models_import import private_storage  # also named by migration 0001
 
 
 class NoticeKind(models.TextChoices):

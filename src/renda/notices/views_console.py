@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renda.core.access import get_scoped_or_404, restrict, staff_required
 from renda.core.lists import Column, Filter, ListSpec, field_filter, run_list
+from renda.core.uploads import media_response
 from renda.notices import selectors as sel
 from renda.notices import services as svc
 from renda.notices.forms import NamedForm, NoticeForm, PushForm
@@ -162,14 +163,8 @@ def notice_attachment_delete(request, pk, attachment_pk):
     return redirect("console:notice_detail", pk=pk)
 
 
-def attachment_response(attachment: NoticeAttachment) -> FileResponse:
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404("附件文件不存在。") from exc
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def attachment_response(attachment: NoticeAttachment, *, public: bool = False):
+    return media_response(attachment.file, public=public, filename=attachment.name, content_type=attachment.content_type)
 
 
 @staff_required("console")

@@ -65,4 +65,4 @@ def public_notice_attachment(request, pk, attachment_pk):
     ).first()
     if attachment is None:
         raise Http404("附件不存在，或该信息未公开发布。")
-    return attachment_response(attachment)
+    return attachment_response(attachment, public=True)

@@ -21,13 +21,15 @@ from renda.core.models import User
 class PrivateFileStorage(FileSystemStorage):
     """Local files that are never served by URL (``/media/`` serves MEDIA_ROOT only).
 
-    Import files carry identity-card and phone numbers, so they are kept next to
+    Import files carry identity-card and phone numbers (and citizens' photos, attachments and
+    unpublished posts live here too), so they are kept in ``RENDA_PRIVATE_ROOT``, by default next to
     MEDIA_ROOT in ``private/`` rather than inside it.
     """
 
     @cached_property
     def base_location(self):
-        return self._value_or_setting(self._location, str(Path(settings.MEDIA_ROOT).parent / "private"))
+        default = getattr(settings, "RENDA_PRIVATE_ROOT", None) or str(Path(settings.MEDIA_ROOT).parent / "private")
+        return self._value_or_setting(self._location, str(default))
 
     @cached_property
     def base_url(self):
