@@ -9,7 +9,6 @@ import gzip
 import json
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -19,6 +18,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from renda.core.maps import map_settings
 from renda.handling.figures import public_figures
 from renda.registry import selectors
 from renda.registry.models import (
@@ -92,14 +92,6 @@ def _querystring(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def map_settings() -> dict[str, Any]:
-    return {
-        "tile_url": settings.RENDA_MAP_TILE_URL,
-        "tile_attribution": settings.RENDA_MAP_TILE_ATTRIBUTION,
-        "tile_subdomains": ",".join(settings.RENDA_MAP_TILE_SUBDOMAINS),
-    }
 
 
 @require_GET

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core.access import get_scoped_or_404, has_perm, restrict, staff_required
 from renda.core.lists import Column, Filter, ListSpec, field_filter, run_list
-from renda.public.views import map_settings
+from renda.core.maps import map_settings
 from renda.registry.models import Division, DivisionLevel
 from renda.registry.selectors import subtree_q
 from renda.registry.views_base import error_messages
