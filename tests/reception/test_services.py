@@ -269,3 +269,12 @@ def test_tick_extends_open_ended_plans(world, make_plan, today):
     plan.save()
     counts = services.reminders_tick()
     assert counts["reception_days_generated"] > 40
+
+
+def test_leave_reaches_the_congress_staff_where_a_station_has_no_accounts(world, make_day, today):
+    world.station_staff_a.is_active = False
+    world.station_staff_a.save(update_fields=["is_active"])
+    day = make_day(today + 2 * DAY, deputy=world.deputy_a)
+    services.shift_request_leave(actor=world.deputy_user_a, shift=day.shifts.get(), reason="出差")
+    assert Notification.objects.filter(user=world.staff_a, title__contains="请假").exists()
+    assert not Notification.objects.filter(user=world.staff_b, title__contains="请假").exists()

@@ -36,6 +36,7 @@ from renda.reception.models import (
 )
 from renda.reception.rules import HORIZON_DAYS, plan_dates
 from renda.registry.models import Deputy, Station, StationDeputy
+from renda.registry.selectors import division_ancestors
 
 CODE_LENGTH = 8
 MAX_OPINIONS_PER_VISIT = 5
@@ -300,17 +301,12 @@ def shift_request_leave(*, actor: User, shift: DutyShift, reason: str) -> DutySh
     staff = User.objects.filter(is_active=True, role=Role.STATION_STAFF, station=day.station)
     if not staff.exists():  # a station without staff accounts: the staff of the congresses above it
         staff = User.objects.filter(
-            is_active=True, role=Role.CONGRESS_STAFF, congress__division__path__in=_ancestor_paths(day.station.division.path)
+            is_active=True, role=Role.CONGRESS_STAFF, congress__division__in=division_ancestors(day.station.division)
         )
     context = {"deputy": shift.deputy.name, "date": f"{day.date:%m月%d日}", "station": day.station.name,
                "reason": reason}  # fmt: skip
     notify_users(staff, "notice.reception_leave", context, url=_day_url(day))
     return shift
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
 def on_duty_deputies(day: ReceptionDay) -> list[Deputy]:

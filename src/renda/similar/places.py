@@ -14,12 +14,12 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from renda.analysis.text import short_place
 from renda.registry.models import DIVISION_DEPTH, Division, DivisionLevel
 
 RELOAD_SECONDS = 600
 TOWNSHIP_DEPTH = DIVISION_DEPTH[DivisionLevel.TOWNSHIP]
 COUNTY_DEPTH = DIVISION_DEPTH[DivisionLevel.COUNTY]
-SUFFIXES = ("街道办事处", "街道", "社区", "居委会", "村委会", "镇", "乡", "村")
 
 
 @dataclass
@@ -54,12 +54,10 @@ class Gazetteer:
 
 
 def short_form(name: str) -> str:
-    """幸福里社区 → 幸福里; kept only when three characters or more remain (二字 short forms such as
-    幸福 or 东风 are ordinary words too often)."""
-    for suffix in SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 3:
-            return name[: -len(suffix)]
-    return name
+    """幸福里社区 → 幸福里 (``analysis.text.short_place``), kept only when three characters or more remain:
+    二字 short forms such as 幸福 or 东风 are ordinary words too often."""
+    short = short_place(name)
+    return short if len(short) >= 3 else name
 
 
 _cache: dict[str, Gazetteer] = {}
