@@ -1,5 +1,6 @@
-"""Checking uploaded files by their content, not their name."""
+"""Checking uploaded files by their content, not their name; streaming private files back after a scope check."""
 
+import mimetypes
 import uuid
 import warnings
 from io import BytesIO
@@ -7,6 +8,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP"}
@@ -68,10 +70,6 @@ def media_response(field_file, *, public: bool, filename: str = "", content_type
 
     With ``filename`` it is a download under that name; ``content_type`` (as recorded at upload) wins
     over the guess from the name."""
-    import mimetypes
-
-    from django.http import FileResponse, Http404
-
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, OSError) as exc:
